@@ -1,0 +1,96 @@
+import { OpenAPIBackend, type Operation as EngineOperation } from 'openapi-backend';
+import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { OpenApiDocument } from './contract/load.js';
+
+export type { EngineOperation, ValidateFunction };
+
+// ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM loader.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
+
+/** Formats OpenAPI defines beyond JSON Schema's (the same as openapi-backend's). */
+const OAS_FORMATS: Record<string, { type: 'number' | 'string'; validate: (value: any) => boolean }> = {
+  int32: { type: 'number', validate: (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 },
+  int64: { type: 'number', validate: (v: number) => Number.isInteger(v) },
+  float: { type: 'number', validate: () => true },
+  double: { type: 'number', validate: () => true },
+  byte: { type: 'string', validate: (v: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v) },
+  binary: { type: 'string', validate: () => true },
+  password: { type: 'string', validate: () => true },
+};
+
+/**
+ * Burrow's use of openapi-backend: its contract model (dereferencing, the operation
+ * list with path-level parameters merged) and its validators (the schemas it builds
+ * for parameters, bodies and responses) — without its per-request routing and
+ * parsing, which Burrow does once at boot.
+ *
+ * openapi-backend creates a new Ajv instance for every validator, which is what makes
+ * its full-mode `init()` cost ~35 ms per operation. `customizeAjv` hands it one shared
+ * Ajv per validation context instead, of the dialect the contract is written in
+ * (draft-07 for 3.0, 2020-12 for 3.1), with `format` checks on and every error
+ * reported.
+ */
+export interface ValidationEngine {
+  /** Operations as openapi-backend models them, dereferenced, in document order. */
+  operations: EngineOperation[];
+  compileRequest(operation: EngineOperation): ValidateFunction[];
+  compileResponses(operation: EngineOperation): Record<string, ValidateFunction>;
+}
+
+/** Creates the engine for a composed document (it is cloned, not mutated). */
+export async function createValidationEngine(document: OpenApiDocument, version: '3.0' | '3.1'): Promise<ValidationEngine> {
+  const shared = new Map<string, Ajv>();
+  const api = new OpenAPIBackend({
+    definition: structuredClone(document) as never,
+    quick: true,
+    validate: true,
+    strict: true,
+    ajvOpts: { allErrors: true, strict: false },
+    customizeAjv: (_original, options, context) => {
+      const key = `${context}:${String(options.coerceTypes)}`;
+      let ajv = shared.get(key);
+      if (!ajv) shared.set(key, (ajv = createAjv(version, options)));
+      return ajv;
+    },
+  });
+  await api.init();
+  const validator = api.validator;
+  const operations = api.router.getOperations();
+  return {
+    operations,
+    compileRequest: (operation) => withFreshAjvOnConflict(() => validator.buildRequestValidatorsForOperation(operation as never) ?? [], shared),
+    compileResponses: (operation) =>
+      withFreshAjvOnConflict(() => (validator.buildStatusBasedResponseValidatorForOperation(operation as never) ?? {}) as Record<string, ValidateFunction>, shared),
+  };
+}
+
+function createAjv(version: '3.0' | '3.1', options: AjvOptions): Ajv {
+  const merged: AjvOptions = { ...options, allErrors: true, strict: false, validateFormats: true };
+  const ajv = version === '3.1' ? (new Ajv2020(merged) as unknown as Ajv) : new Ajv(merged);
+  addFormats(ajv);
+  for (const [name, format] of Object.entries(OAS_FORMATS)) ajv.addFormat(name, format as never);
+  return ajv;
+}
+
+/**
+ * A schema with an `$id` registers that id in its Ajv instance; a second operation
+ * using the same schema would then fail to compile in the shared instance. Such
+ * operations get instances of their own.
+ */
+function withFreshAjvOnConflict<T>(build: () => T, shared: Map<string, Ajv>): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof Error) || !/already exists/.test(error.message)) throw error;
+    const saved = new Map(shared);
+    shared.clear();
+    try {
+      return build();
+    } finally {
+      shared.clear();
+      for (const [k, v] of saved) shared.set(k, v);
+    }
+  }
+}

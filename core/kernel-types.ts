@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse, Server } from 'node:http';
+import type { Router } from 'express';
+import type { InjectOptions, Response as InjectResponse } from 'light-my-request';
+import type { Logger } from 'winston';
+import type { Hooks } from './hooks.js';
+import type { Registry } from './registry.js';
+import type { RawHandler, CompiledOperation } from './operation.js';
+import type { Verifier } from './security.js';
+import type { ExtensionBinder } from './extensions.js';
+import type { ContractFragment } from './contract/compose.js';
+import type { OpenApiDocument } from './contract/load.js';
+import type { ErrorSpec } from './errors/codes.js';
+
+/** A health check: resolves when healthy, throws (or rejects) with the reason when not. */
+export type HealthCheck = () => void | Promise<void>;
+
+/** A step of shutdown (close a pool, flush a buffer). Steps run in reverse registration order. */
+export type ShutdownStep = () => void | Promise<void>;
+
+/** Options of `kernel.listen()`. */
+export interface ListenOptions {
+  /** Default: `PORT` or 3000. `0` picks a free port. */
+  port?: number;
+  host?: string;
+  /** `express` (default) serves through an Express app; `node` straight from node:http. */
+  adapter?: 'express' | 'node';
+}
+
+/** A running server started by `kernel.listen()`. */
+export interface Listening {
+  server: Server;
+  url: string;
+}
+
+/**
+ * The kernel as plugins and applications see it. During `setup`, plugins register
+ * through the extension points; after boot, `document`, `operations`, `router`,
+ * `handle`, `inject`, `listen` and `close` serve.
+ */
+export interface Kernel {
+  readonly logger: Logger;
+  /** Lifecycle hooks by phase (see `REQUEST_PHASES` and `APP_PHASES`). */
+  readonly hooks: Hooks;
+  /** Operation handlers by operationId. */
+  readonly handlers: Registry<RawHandler>;
+  /** Security verifiers by `components.securitySchemes` name. */
+  readonly security: Registry<Verifier>;
+  /** Binders of `x-burrow-*` extensions by extension name. */
+  readonly extensions: Registry<ExtensionBinder>;
+  /** Contract contributions by a name of the contributor's choosing. */
+  readonly contract: Registry<ContractFragment>;
+  /** Health checks by name. */
+  readonly health: Registry<HealthCheck>;
+  /** Shutdown steps by name. */
+  readonly shutdown: Registry<ShutdownStep>;
+  /** Error codes of plugins, with their status and title (for docs and checks). */
+  readonly errors: Registry<ErrorSpec>;
+  /** The composed contract (app contract, contributions, Problem). Available after boot. */
+  readonly document: OpenApiDocument;
+  /** The `openapi` dialect of the contract. */
+  readonly version: '3.0' | '3.1';
+  /** Compiled operations by operationId. Available after boot. */
+  readonly operations: ReadonlyMap<string, CompiledOperation>;
+  /** Counters of the kernel itself. */
+  readonly stats: { readonly responseViolations: number };
+  /** An Express router serving the contract; mount it at any path of an Express app. */
+  readonly router: Router;
+  /** Serves one request from node:http (or anything with its req/res). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Serves a request in-process, without a socket. */
+  inject(options: InjectOptions | string): Promise<InjectResponse>;
+  /** Starts an HTTP server. */
+  listen(options?: ListenOptions): Promise<Listening>;
+  /** Runs every health check; `ok` is false when one failed. */
+  checkHealth(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
+  /** Compiles every validator not compiled yet (the background warm-up does it in slices). */
+  compileAll(): void;
+  /** Graceful shutdown: refuses new requests, lets in-flight ones finish, runs shutdown steps. */
+  close(): Promise<void>;
+}

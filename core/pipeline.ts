@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'winston';
+import { RequestContext } from './context.js';
+import type { CompiledOperation } from './operation.js';
+import type { Hooks } from './hooks.js';
+import type { SecuritySchemeObject, Verifier } from './security.js';
+import { checkSecurity } from './security.js';
+import { BurrowError } from './errors/burrow-error.js';
+import { readBody } from './request-body.js';
+import { validateRequest } from './request-input.js';
+import { checkAcceptable } from './negotiate.js';
+import { checkReply, sendProblem, sendReply, toBurrowError, type Reply, type ResponseValidationOptions } from './response.js';
+import type { createRouter } from './router.js';
+
+/** What the pipeline needs from the booted kernel; built once, read on every request. */
+export interface PipelineState {
+  router: ReturnType<typeof createRouter<CompiledOperation>>;
+  hooks: Hooks;
+  verifiers: ReadonlyMap<string, Verifier>;
+  schemes: Record<string, SecuritySchemeObject>;
+  logger: Logger;
+  bodyLimit: number;
+  responseValidation: ResponseValidationOptions;
+  /** Counts requests in flight, for graceful close. */
+  inflight: { count: number; closing: boolean; drained?: () => void };
+  stats: { responseViolations: number };
+}
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * Creates the request handler: route → security → negotiate → body → validate →
+ * handler → response check → send, with the hooks of each phase in between. Every
+ * error, wherever it is thrown, ends as one problem+json response.
+ */
+export function createPipeline(state: PipelineState) {
+  const { router, hooks, logger } = state;
+  const onRequest = hooks.list('onRequest');
+  const postRouting = hooks.list('postRouting');
+  const postSecurity = hooks.list('postSecurity');
+  const preHandler = hooks.list('preHandler');
+  const onResponse = hooks.list('onResponse');
+  const onError = hooks.list('onError');
+  const { rate, onViolation } = state.responseValidation;
+
+  async function run(ctx: RequestContext): Promise<void> {
+    if (state.inflight.closing) throw new BurrowError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', { headers: { connection: 'close', 'retry-after': '1' } });
+    for (const hook of onRequest) await hook(ctx);
+    if (ctx.res.writableEnded) return;
+
+    const found = router.find(ctx.method, ctx.path);
+    if (found.kind !== 'found') {
+      if (found.kind === 'method') {
+        throw new BurrowError('BURROW_ERR_ROUTE_METHOD_NOT_ALLOWED', {
+          detail: `${ctx.method.toUpperCase()} is not declared for ${ctx.path}; allowed: ${found.allowed.join(', ')}`,
+          headers: { allow: found.allowed.join(', ') },
+        });
+      }
+      const passThrough = (ctx.req as { burrowPassThrough?: () => void }).burrowPassThrough;
+      if (passThrough) {
+        ctx.res.removeHeader('x-request-id');
+        passThrough();
+        return;
+      }
+      throw new BurrowError('BURROW_ERR_ROUTE_NOT_FOUND', { detail: `no operation of the contract matches ${ctx.path}` });
+    }
+    const op = found.match.value;
+    ctx.operation = op;
+    ctx.params = found.match.params;
+    for (const hook of postRouting) await hook(ctx);
+
+    if (op.security.length) await checkSecurity(ctx, op, state.verifiers, state.schemes);
+    for (const hook of postSecurity) await hook(ctx);
+
+    checkAcceptable(ctx, op);
+    await readBody(ctx, op, state.bodyLimit);
+    validateRequest(ctx, op);
+    for (const hook of preHandler) await hook(ctx);
+    if (ctx.res.writableEnded) return;
+
+    const reply = (await op.handler(ctx)) as Reply;
+    if (reply === null || typeof reply !== 'object' || typeof reply.status !== 'number') {
+      throw new BurrowError('BURROW_ERR_RESPONSE_INVALID', { detail: `the handler of ${op.id} did not return { status, body }` });
+    }
+    if (rate >= 1 || (rate > 0 && Math.random() < rate)) {
+      const issues = checkReply(op, reply);
+      if (issues.length) {
+        state.stats.responseViolations++;
+        ctx.log.warn('response does not match the contract', { status: reply.status, errors: issues });
+        if (onViolation === 'reject') {
+          throw new BurrowError('BURROW_ERR_RESPONSE_INVALID', {
+            detail: `the response of ${op.id} does not match the contract`,
+            errors: issues,
+          });
+        }
+      }
+    }
+    sendReply(ctx, op, reply);
+  }
+
+  async function fail(ctx: RequestContext, thrown: unknown): Promise<void> {
+    const error = toBurrowError(ctx, thrown);
+    for (const hook of onError) {
+      try {
+        await hook(ctx, error);
+      } catch (hookError) {
+        ctx.log.error('onError hook failed', { error: hookError });
+      }
+    }
+    sendProblem(ctx, error);
+  }
+
+  function finish(ctx: RequestContext): void {
+    if (logger.isInfoEnabled()) {
+      logger.info('request', {
+        requestId: ctx.id,
+        operationId: ctx.operation?.id,
+        method: ctx.method.toUpperCase(),
+        path: ctx.path,
+        status: ctx.res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - ctx.startedAt) / 1e6,
+      });
+    }
+    for (const hook of onResponse) {
+      Promise.resolve()
+        .then(() => hook(ctx))
+        .catch((error) => ctx.log.error('onResponse hook failed', { error }));
+    }
+  }
+
+  /** Serves one request. Never rejects: every failure is answered. */
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', id);
+    const ctx = new RequestContext(req, res, id, logger);
+    state.inflight.count++;
+    try {
+      await run(ctx);
+    } catch (error) {
+      await fail(ctx, error);
+    } finally {
+      if (--state.inflight.count === 0) state.inflight.drained?.();
+      finish(ctx);
+    }
+  };
+}
