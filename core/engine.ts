@@ -30,7 +30,7 @@ const OAS_FORMATS: Record<string, { type: 'number' | 'string'; validate: (value:
  * its full-mode `init()` cost ~35 ms per operation. `customizeAjv` hands it one shared
  * Ajv per validation context instead, of the dialect the contract is written in
  * (draft-07 for 3.0, 2020-12 for 3.1), with `format` checks on and every error
- * reported.
+ * reported. Request validators fill in schema `default`s (`useDefaults`).
  */
 export interface ValidationEngine {
   /** Operations as openapi-backend models them, dereferenced, in document order. */
@@ -51,7 +51,7 @@ export async function createValidationEngine(document: OpenApiDocument, version:
     customizeAjv: (_original, options, context) => {
       const key = `${context}:${String(options.coerceTypes)}`;
       let ajv = shared.get(key);
-      if (!ajv) shared.set(key, (ajv = createAjv(version, options)));
+      if (!ajv) shared.set(key, (ajv = createAjv(version, { ...options, useDefaults: context !== 'responseValidator' && context !== 'responseHeadersValidator' })));
       return ajv;
     },
   });

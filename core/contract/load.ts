@@ -48,6 +48,7 @@ export async function loadContract(source: ContractSource): Promise<LoadedContra
       cause: error,
     });
   }
+  inlinePathRefs(document);
   const root = rootFile ?? '<inline>';
   const locate = (pointer: string) => locateInFiles(files, root, pointer);
   const { version, problems } = await checkOpenApiDocument(document);
@@ -102,4 +103,25 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
   }
   const escaped = here.map((t) => '/' + t.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
   return { file: relative(file), pointer: escaped };
+}
+
+/**
+ * The bundler points a second use of an external file at its first use, which may
+ * be inside `#/paths/~1tasks~1{id}/...`: braces are not valid in a URI reference,
+ * and such refs confuse readers of the served document. Those uses get a copy.
+ */
+function inlinePathRefs(document: OpenApiDocument): void {
+  const resolve = (ref: string) => pointerTokens(ref).reduce<any>((node, token) => node?.[token], document);
+  const visit = (node: any, depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > 64) return;
+    for (const key of Object.keys(node)) {
+      const child = node[key];
+      if (child && typeof child === 'object' && typeof child.$ref === 'string' && child.$ref.startsWith('#/paths/')) {
+        const target = resolve(child.$ref);
+        if (target !== undefined) node[key] = structuredClone(target);
+      }
+      visit(node[key], depth + 1);
+    }
+  };
+  visit(document, 0);
 }

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { createKernel, type KernelOptions } from '../core/index.js';
+import { createTaskHandlers } from './handlers.js';
+import { createMemoryTaskStore, type TaskStore } from './store.js';
+
+/** The example's contract file. */
+export const CONTRACT = fileURLToPath(new URL('./openapi/api.yaml', import.meta.url));
+
+/**
+ * Boots the example app's kernel. Tests call it with their own store and logger;
+ * `server.ts` calls it to serve.
+ */
+export async function createExampleKernel(options: { store?: TaskStore } & Partial<KernelOptions> = {}) {
+  const { store = createMemoryTaskStore(), ...rest } = options;
+  const { openapiDocs } = await import('../plugins/openapi-docs/index.js');
+  return createKernel({
+    contract: CONTRACT,
+    handlers: createTaskHandlers(store),
+    plugins: [openapiDocs()],
+    ...rest,
+  });
+}
