@@ -30,6 +30,8 @@ export interface KernelOptions {
   contract: ContractSource;
   /** The application's handlers by operationId (see `defineHandlers`). */
   handlers?: HandlerMap;
+  /** The application's security verifiers by `components.securitySchemes` name (plugins add theirs too). */
+  security?: Record<string, Verifier>;
   /** Plugins, as `plugin` or `plugin(options)`. */
   plugins?: (Plugin<any> | PluginEntry)[];
   /** A winston logger, or options for the one Burrow creates. */
@@ -70,6 +72,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const shutdown = createRegistry<() => void | Promise<void>>('shutdown step');
   const errors = createRegistry<ErrorSpec>('error code');
   for (const [id, handler] of Object.entries(options.handlers ?? {})) handlers.add(id, handler as RawHandler, 'app');
+  for (const [scheme, verifier] of Object.entries(options.security ?? {})) security.add(scheme, verifier, 'app');
 
   const entries = orderPlugins((options.plugins ?? []).map(toEntry));
   const parsed = entries.map((entry) => parsePluginOptionsCollected(entry));

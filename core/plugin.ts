@@ -42,7 +42,8 @@ export function definePlugin<O = undefined>(spec: {
   const plugin: Plugin<O> = { name: spec.name, dependsOn: spec.dependsOn ?? [], options: spec.options, setup: spec.setup };
   // A plugin is also a function that binds options: `plugins: [docs({ path: '/docs' })]`.
   const withOptions = (input?: unknown): PluginEntry => ({ plugin, input });
-  return Object.assign(withOptions, plugin, { name: spec.name }) as never;
+  Object.defineProperty(withOptions, 'name', { value: spec.name });
+  return Object.assign(withOptions, { dependsOn: plugin.dependsOn, options: plugin.options, setup: plugin.setup }) as never;
 }
 
 /** Turns what the user passed (`plugin` or `plugin(options)`) into entries. */

@@ -1,4 +1,5 @@
 import express from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import winston from 'winston';
 import Transport from 'winston-transport';
@@ -12,7 +13,7 @@ export type Adapter = (typeof ADAPTERS)[number];
 
 /** A supertest agent over a kernel, through an Express app or straight from node:http. */
 export function agent(kernel: Kernel, adapter: Adapter) {
-  if (adapter === 'node') return request((req, res) => void kernel.handle(req, res));
+  if (adapter === 'node') return request((req: IncomingMessage, res: ServerResponse) => void kernel.handle(req, res));
   const app = express();
   app.use(kernel.router);
   return request(app);

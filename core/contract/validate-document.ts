@@ -19,7 +19,7 @@ export async function checkOpenApiDocument(document: unknown): Promise<{ version
   if (!version) {
     return { problems: [{ pointer: '/openapi', message: `"openapi" must be a 3.0.x or 3.1.x version, got ${JSON.stringify(declared)}` }] };
   }
-  validator ??= new Validator();
+  validator ??= new Validator({ allErrors: true });
   const result = await validator.validate(document as never);
   if (result.valid) return { version, problems: [] };
   const errors = (Array.isArray(result.errors) ? result.errors : []) as ErrorObject[];
