@@ -18,5 +18,5 @@ export type { Reply, ResponseValidationOptions } from './response.js';
 export { BurrowError, defineErrors, isBurrowError, type ValidationIssue, type BurrowErrorInit } from './errors/burrow-error.js';
 export { CORE_ERRORS, CORE_STATUS, type CoreErrorCode, type ErrorSpec } from './errors/codes.js';
 export { toProblem, type Problem } from './errors/problem.js';
-export { createLogger, redact, type LoggerOptions, type Logger } from './logger.js';
+export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './logger.js';
 export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './types.js';

@@ -26,7 +26,11 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-const redactFormat = winston.format((info) => {
+/**
+ * The winston format that redacts secrets; add it to a logger of your own
+ * (`format.combine(redactFormat(), ...)`) to keep Burrow's guarantee.
+ */
+export const redactFormat = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'message') continue;
     info[key] = SECRET_KEY.test(key) ? REDACTED : redact(info[key]);

@@ -13,8 +13,9 @@ export async function readBody(ctx: RequestContext, op: CompiledOperation, limit
   const { req } = ctx;
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-  const preParsed = (req as { _body?: boolean; body?: unknown })._body === true;
-  if (!hasBody && !preParsed) return;
+  // A host app's body parser (express.json()) may have consumed the stream already.
+  const preParsed = (req as { body?: unknown }).body !== undefined || req.readableEnded;
+  if (!hasBody) return;
 
   const mediaType = mediaTypeOf(req.headers['content-type']);
   if (!op.body) {

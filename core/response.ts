@@ -77,7 +77,7 @@ export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Rep
 export function toBurrowError(ctx: RequestContext, error: unknown): BurrowError {
   if (isBurrowError(error)) return error;
   ctx.log.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-  return new BurrowError('BURROW_ERR_INTERNAL', { detail: 'an unexpected error occurred; the request id identifies it in the server log', cause: error });
+  return new BurrowError('BURROW_ERR_SERVER_INTERNAL', { detail: 'an unexpected error occurred; the request id identifies it in the server log', cause: error });
 }
 
 /** Sends the problem body of an error. */

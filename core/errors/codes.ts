@@ -17,7 +17,7 @@ export const CORE_ERRORS = {
   BURROW_ERR_AUTH_UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   BURROW_ERR_AUTH_FORBIDDEN: { status: 403, title: 'The credentials do not grant access to this operation' },
   BURROW_ERR_RESPONSE_INVALID: { status: 500, title: 'The handler produced a response the contract does not declare' },
-  BURROW_ERR_INTERNAL: { status: 500, title: 'Internal server error' },
+  BURROW_ERR_SERVER_INTERNAL: { status: 500, title: 'Internal server error' },
   BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN: { status: 503, title: 'The server is shutting down' },
   BURROW_ERR_BOOT_CONTRACT_INVALID: { status: 500, title: 'The contract is invalid' },
   BURROW_ERR_BOOT_CONFORMANCE: { status: 500, title: 'The contract and the registered code do not agree' },

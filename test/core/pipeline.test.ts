@@ -111,7 +111,7 @@ describe.each(ADAPTERS)('pipeline errors (%s adapter)', (adapter) => {
   it('answers an unknown error with a 500 that reveals nothing, and logs everything', async () => {
     const res = await agent(kernel, adapter).get('/hello').set('x-request-id', `boom-${adapter}`);
     expect(res.status).toBe(500);
-    expect(res.body.code).toBe('BURROW_ERR_INTERNAL');
+    expect(res.body.code).toBe('BURROW_ERR_SERVER_INTERNAL');
     expect(JSON.stringify(res.body)).not.toMatch(/hunter2|db\.ts|stack/);
     expect(res.body.requestId).toBe(`boom-${adapter}`);
     const line = logs.lines.find((l) => l.requestId === `boom-${adapter}` && l.level === 'error');

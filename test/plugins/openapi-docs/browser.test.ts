@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kernel } from '../../../core/index.js';
+import { openapiDocs } from '../../../plugins/openapi-docs/index.js';
+import { fixtureKernel } from '../../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// A real browser renders the page: the only proof that Swagger UI starts from the
+// locally served files. It needs Debian's chromium (`apt-get install chromium`);
+// without it this suite is skipped, and the HTTP-level tests still run.
+describe.skipIf(!existsSync(CHROMIUM))('openapi-docs in a browser (skipped: /usr/bin/chromium is not installed)', () => {
+  let browser: Browser;
+  let kernel: Kernel;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    kernel = await fixtureKernel({ plugins: [openapiDocs()] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await kernel?.close();
+  });
+
+  /** Opens a URL, and answers every request for another host with a network error (recording it). */
+  async function open(url: string) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const local = new URL(url).origin;
+    const requested: string[] = [];
+    const external: string[] = [];
+    const failed: string[] = [];
+    const errors: string[] = [];
+    await context.route('**/*', (route) => {
+      const target = route.request().url();
+      if (new URL(target).origin === local) return route.continue();
+      external.push(target);
+      return route.abort('blockedbyclient');
+    });
+    page.on('request', (req) => requested.push(req.url()));
+    page.on('response', (res) => void (res.status() >= 400 && failed.push(`${res.status()} ${res.url()}`)));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    return { page, context, requested, external, failed, errors };
+  }
+
+  /** Checks that Swagger UI rendered every operation of the document, from 127.0.0.1 alone. */
+  async function expectRendered(opened: Awaited<ReturnType<typeof open>>, pageUrl: string) {
+    const { page, context, requested, external, failed, errors } = opened;
+    await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
+    const operations = Object.values(kernel.document.paths).flatMap((item) => Object.keys(item as object).filter((k) => k !== 'parameters'));
+    await expect.poll(() => page.locator('.opblock').count()).toBe(operations.length);
+    const paths = await page.locator('.opblock-summary-path').allInnerTexts();
+    expect(paths.map((p) => p.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/hello', '/items/{id}', '/openapi.json', '/docs/{asset}']));
+    await expect.poll(() => page.locator('.opblock-summary-description').allInnerTexts()).toContain('The OpenAPI document of this API, as JSON');
+    expect(await page.locator('.information-container .title').innerText()).toContain('Fixture tasks');
+    expect(await page.locator('.errors-wrapper').count()).toBe(0);
+    expect(page.url()).toBe(pageUrl);
+
+    const origin = new URL(pageUrl).origin;
+    const network = requested.filter((url) => /^(?:https?|wss?):/.test(url));
+    expect(network.length).toBeGreaterThan(0);
+    expect(network.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(external).toEqual([]);
+    expect(new URL(origin).hostname).toBe('127.0.0.1');
+    expect(failed).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }
+
+  it('renders the operations of the contract from /docs, with no request leaving 127.0.0.1', async () => {
+    const { url } = await kernel.listen({ port: 0 });
+    await expectRendered(await open(`${url}/docs`), `${url}/docs/`);
+  }, 60_000);
+
+  it('renders under a mount path (/api/v1/docs)', async () => {
+    const app = express();
+    app.use('/api/v1', kernel.router);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expectRendered(await open(`${base}/api/v1/docs`), `${base}/api/v1/docs/`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+});
