@@ -6,7 +6,7 @@ import { createHooks } from './hooks.js';
 import { createRegistry } from './registry.js';
 import { orderPlugins, parsePluginOptions, toEntry, type Plugin, type PluginEntry } from './plugin.js';
 import { loadContract, readDocumentFile, type ContractSource } from './contract/load.js';
-import { composeDocument } from './contract/compose.js';
+import { addedResponseKey, composeDocument } from './contract/compose.js';
 import { checkOpenApiDocument } from './contract/validate-document.js';
 import { createValidationEngine } from './engine.js';
 import { compileOperation, type CompiledOperation, type RawHandler } from './operation.js';
@@ -38,6 +38,8 @@ export interface KernelOptions {
   logger?: Logger | LoggerOptions;
   /** Largest accepted request body, in bytes. Default: 1 MiB. */
   bodyLimit?: number;
+  /** How long the body of a request may take to arrive, in ms (408 after). Default: 30000. */
+  bodyTimeout?: number;
   /** `true`/`false`, or the sampling rate and what a violation does. Default: see {@link ResponseValidationOptions}. */
   responseValidation?: boolean | Partial<ResponseValidationOptions>;
   /**
@@ -160,7 +162,9 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const router = createRouter<CompiledOperation>();
   const operations = new Map<string, CompiledOperation>();
   for (const op of engine.operations) {
-    const compiled = compileOperation(op, engine, rootExtensions, handlers.get(op.operationId!)!);
+    const compiled = compileOperation(op, engine, rootExtensions, handlers.get(op.operationId!)!, (status) =>
+      composed.added.has(addedResponseKey(op.path, op.method, status)),
+    );
     operations.set(compiled.id, compiled);
     router.add(op.method, op.path, compiled);
   }
@@ -180,6 +184,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     schemes: (composed.document.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>,
     logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyTimeout: options.bodyTimeout ?? 30_000,
     responseValidation,
     inflight,
     stats,

@@ -55,6 +55,7 @@ export function compileOperation(
   engine: ValidationEngine,
   rootExtensions: Record<string, unknown>,
   handler: RawHandler,
+  isAdded: (status: string) => boolean = () => false,
 ): CompiledOperation {
   const parameters = (op.parameters ?? []) as { name: string; in: string; schema?: any; style?: string; explode?: boolean }[];
   const query: QueryParamSpec[] = parameters
@@ -70,6 +71,8 @@ export function compileOperation(
   const responses = new Map<string, string | undefined>();
   const responseMediaTypes = new Set<string>();
   for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>)) {
+    // The 4XX/5XX problems Burrow adds describe its own errors, not what the handler may answer.
+    if (isAdded(status)) continue;
     const types = Object.keys(response?.content ?? {});
     responses.set(status, types[0]);
     for (const t of types) if (t.toLowerCase() !== 'application/problem+json') responseMediaTypes.add(t.toLowerCase());

@@ -21,6 +21,7 @@ export interface PipelineState {
   schemes: Record<string, SecuritySchemeObject>;
   logger: Logger;
   bodyLimit: number;
+  bodyTimeout: number;
   responseValidation: ResponseValidationOptions;
   /** Counts requests in flight, for graceful close. */
   inflight: { count: number; closing: boolean; drained?: () => void };
@@ -74,7 +75,7 @@ export function createPipeline(state: PipelineState) {
     for (const hook of postSecurity) await hook(ctx);
 
     checkAcceptable(ctx, op);
-    await readBody(ctx, op, state.bodyLimit);
+    await readBody(ctx, op, state.bodyLimit, state.bodyTimeout);
     validateRequest(ctx, op);
     for (const hook of preHandler) await hook(ctx);
     if (ctx.res.writableEnded) return;

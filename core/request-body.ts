@@ -9,7 +9,7 @@ import { mediaTypeOf, matchesMediaType, isJsonMediaType } from './media-type.js'
  * media types (415) and the size limit (413), and translating parse failures
  * (400) at this one boundary.
  */
-export async function readBody(ctx: RequestContext, op: CompiledOperation, limit: number): Promise<void> {
+export async function readBody(ctx: RequestContext, op: CompiledOperation, limit: number, timeout: number): Promise<void> {
   const { req } = ctx;
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -33,7 +33,7 @@ export async function readBody(ctx: RequestContext, op: CompiledOperation, limit
     return;
   }
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit, ctx);
-  const raw = await collect(ctx, limit);
+  const raw = await collect(ctx, limit, timeout);
   ctx.body = parse(raw, mediaType);
 }
 
@@ -46,11 +46,17 @@ function tooLarge(limit: number, ctx: RequestContext): BurrowError {
   });
 }
 
-function collect(ctx: RequestContext, limit: number): Promise<Buffer> {
+function collect(ctx: RequestContext, limit: number, timeout: number): Promise<Buffer> {
   const { req } = ctx;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // A client that stops sending mid-body must not hold the request (and its memory) forever.
+    const timer = setTimeout(() => {
+      cleanup();
+      ctx.req.resume();
+      reject(new BurrowError('BURROW_ERR_REQUEST_TIMEOUT', { detail: `the body did not arrive within ${timeout} ms`, headers: { connection: 'close' } }));
+    }, timeout);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
@@ -69,6 +75,7 @@ function collect(ctx: RequestContext, limit: number): Promise<Buffer> {
       reject(new BurrowError('BURROW_ERR_REQUEST_MALFORMED_BODY', { detail: 'the request body could not be read', cause: error }));
     };
     const cleanup = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

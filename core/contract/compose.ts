@@ -26,7 +26,7 @@ export function composeDocument(
   base: OpenApiDocument,
   contributions: Contribution[],
   problemSchemas: Record<string, unknown>,
-): { document: OpenApiDocument; problems: string[] } {
+): { document: OpenApiDocument; problems: string[]; added: Set<string> } {
   const document = structuredClone(base);
   const problems: string[] = [];
   document.paths ??= {};
@@ -65,13 +65,23 @@ export function composeDocument(
     description: 'An error, as RFC 9457 problem details (see ERRORS.md for the codes).',
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/BurrowProblem' } } },
   };
-  for (const item of Object.values(document.paths) as Record<string, any>[]) {
+  const added = new Set<string>();
+  for (const [path, item] of Object.entries(document.paths) as [string, Record<string, any>][]) {
     for (const method of METHODS) {
       const operation = item?.[method];
       if (!operation || typeof operation !== 'object') continue;
       operation.responses ??= {};
-      for (const range of ['4XX', '5XX']) operation.responses[range] ??= { $ref: '#/components/responses/BurrowProblem' };
+      for (const range of ['4XX', '5XX']) {
+        if (operation.responses[range]) continue;
+        operation.responses[range] = { $ref: '#/components/responses/BurrowProblem' };
+        added.add(addedResponseKey(path, method, range));
+      }
     }
   }
-  return { document, problems };
+  return { document, problems, added };
+}
+
+/** Names a response Burrow added (not the contract's author): handlers may not answer with it. */
+export function addedResponseKey(path: string, method: string, status: string): string {
+  return `${method} ${path} ${status}`;
 }

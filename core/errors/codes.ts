@@ -11,6 +11,7 @@ export const CORE_ERRORS = {
   BURROW_ERR_ROUTE_METHOD_NOT_ALLOWED: { status: 405, title: 'The contract declares this path, but not for this method' },
   BURROW_ERR_REQUEST_MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   BURROW_ERR_REQUEST_VALIDATION: { status: 400, title: 'The request does not match the contract' },
+  BURROW_ERR_REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
   BURROW_ERR_REQUEST_BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than the configured limit' },
   BURROW_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The operation does not accept this Content-Type' },
   BURROW_ERR_REQUEST_NOT_ACCEPTABLE: { status: 406, title: 'The operation cannot answer in any media type the Accept header allows' },

@@ -6,7 +6,6 @@ import { createSpecHandlers, createUiHandlers } from './internal/handlers.js';
 import { ASSET_MEDIA_TYPES, ASSET_NAMES, INIT_SCRIPT, readDistAssets, renderPage } from './internal/swagger-ui.js';
 
 export type { OpenapiDocsOptions, ResolvedOpenapiDocsOptions } from './options.js';
-export { OPENAPI_DOCS_DEFAULTS } from './options.js';
 
 /**
  * Serves the composed OpenAPI document at `/openapi.json` and `/openapi.yaml`, and
@@ -23,13 +22,11 @@ export const openapiDocs = definePlugin<ResolvedOpenapiDocsOptions>({
   name: 'openapi-docs',
   options: parseOpenapiDocsOptions,
   async setup(kernel, options) {
+    kernel.contract.add('openapi-docs', docsFragment(options, { names: ASSET_NAMES, mediaTypes: ASSET_MEDIA_TYPES }));
     const spec = createSpecHandlers(kernel);
     kernel.handlers.add(OPERATION_IDS.json, spec.json);
     kernel.handlers.add(OPERATION_IDS.yaml, spec.yaml);
-    if (!options.ui) {
-      kernel.contract.add('openapi-docs', docsFragment(options, { names: [], mediaTypes: [] }));
-      return;
-    }
+    if (!options.ui) return;
 
     const assets = await readDistAssets();
     // The page needs the document (its title defaults to the contract's), which exists after boot.
@@ -42,7 +39,6 @@ export const openapiDocs = definePlugin<ResolvedOpenapiDocsOptions>({
       }));
     // Rendered at boot rather than on the first visit, so that a broken swagger-ui-express fails the start.
     kernel.hooks.add('onReady', () => void page());
-    kernel.contract.add('openapi-docs', docsFragment(options, { names: ASSET_NAMES, mediaTypes: ASSET_MEDIA_TYPES }));
     const ui = createUiHandlers({
       page: () => page().html,
       asset: (name) => (name === INIT_SCRIPT ? page().init : assets.get(name)),

@@ -43,7 +43,7 @@ export function docsFragment(options: ResolvedOpenapiDocsOptions, assets: { name
       },
     },
   };
-  if (!options.ui) return { paths, tags: [TAG] };
+  if (!options.ui) return publicFragment(paths);
 
   paths[docsPath] = {
     get: {
@@ -87,5 +87,14 @@ export function docsFragment(options: ResolvedOpenapiDocsOptions, assets: { name
       },
     },
   };
+  return publicFragment(paths);
+}
+
+/**
+ * The contract and its documentation are public, whatever the root `security` of the
+ * contract says: a browser cannot send a bearer token for a page and its scripts.
+ */
+function publicFragment(paths: NonNullable<ContractFragment['paths']>): ContractFragment {
+  for (const item of Object.values(paths)) for (const operation of Object.values(item)) (operation as { security?: unknown[] }).security = [];
   return { paths, tags: [TAG] };
 }

@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM))('openapi-docs in a browser (skipped: /usr
   async function expectRendered(opened: Awaited<ReturnType<typeof open>>, pageUrl: string) {
     const { page, context, requested, external, failed, errors } = opened;
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
-    const operations = Object.values(kernel.document.paths).flatMap((item) => Object.keys(item as object).filter((k) => k !== 'parameters'));
+    const operations = Object.values(kernel.document.paths ?? {}).flatMap((item) => Object.keys(item as object).filter((k) => k !== 'parameters'));
     await expect.poll(() => page.locator('.opblock').count()).toBe(operations.length);
     const paths = await page.locator('.opblock-summary-path').allInnerTexts();
     expect(paths.map((p) => p.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/hello', '/items/{id}', '/openapi.json', '/docs/{asset}']));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Stream } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ const require = createRequire(import.meta.url);
 const DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
 /** supertest buffers binary and unknown bodies only when asked to. */
-const binary = (res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void) => {
+const binary = (res: Stream, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -60,7 +61,7 @@ describe.each(ADAPTERS)('openapi-docs (%s adapter)', (adapter) => {
   });
 
   it('declares the assets as an enum of exactly the files it serves', async () => {
-    const asset = kernel.document.paths['/docs/{asset}'].get.parameters.find((p: { name: string }) => p.name === 'asset');
+    const asset = kernel.document.paths!['/docs/{asset}'].get.parameters.find((p: { name: string }) => p.name === 'asset');
     expect(asset).toMatchObject({ in: 'path', required: true });
     expect(asset.schema.enum).toEqual(ASSETS);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKernel, type BurrowError, type OpenApiDocument } from '../../../core/index.js';
-import { openapiDocs, OPENAPI_DOCS_DEFAULTS } from '../../../plugins/openapi-docs/index.js';
-import { parseOpenapiDocsOptions } from '../../../plugins/openapi-docs/options.js';
+import { openapiDocs } from '../../../plugins/openapi-docs/index.js';
+import { OPENAPI_DOCS_DEFAULTS, parseOpenapiDocsOptions } from '../../../plugins/openapi-docs/options.js';
 import { agent, FIXTURE, fixtureHandlers, fixtureKernel } from '../../helpers.js';
 
 describe('openapi-docs options', () => {
@@ -37,8 +37,8 @@ describe('openapi-docs options', () => {
   it('serves under custom paths, with the document URL relative to the page', async () => {
     const kernel = await fixtureKernel({ plugins: [openapiDocs({ docsPath: '/reference/ui', specPath: '/spec/api' })] });
     const http = agent(kernel, 'express');
-    expect(Object.keys(kernel.document.paths)).toEqual(expect.arrayContaining(['/spec/api.json', '/spec/api.yaml', '/reference/ui', '/reference/ui/{asset}']));
-    expect(kernel.document.paths['/openapi.json']).toBeUndefined();
+    expect(Object.keys(kernel.document.paths ?? {})).toEqual(expect.arrayContaining(['/spec/api.json', '/spec/api.yaml', '/reference/ui', '/reference/ui/{asset}']));
+    expect(kernel.document.paths?.['/openapi.json']).toBeUndefined();
     expect((await http.get('/reference/ui')).headers.location).toBe('ui/');
     expect((await http.get('/reference/ui/')).status).toBe(200);
     expect((await http.get('/reference/ui/swagger-ui-init.js')).text).toContain('"swaggerUrl": "../../spec/api.json"');
@@ -57,7 +57,7 @@ describe('openapi-docs options', () => {
 
   it('serves only the document when ui is false', async () => {
     const kernel = await fixtureKernel({ plugins: [openapiDocs({ ui: false })] });
-    expect(Object.keys(kernel.document.paths).filter((p) => p.startsWith('/docs'))).toEqual([]);
+    expect(Object.keys(kernel.document.paths ?? {}).filter((p) => p.startsWith('/docs'))).toEqual([]);
     expect(kernel.operations.has('burrowDocsPage')).toBe(false);
     expect((await agent(kernel, 'node').get('/openapi.json')).status).toBe(200);
     const docs = await agent(kernel, 'node').get('/docs/');
@@ -91,5 +91,28 @@ describe('openapi-docs options', () => {
     )) as BurrowError;
     expect(error.code).toBe('BURROW_ERR_BOOT_CONFORMANCE');
     expect(error.detail).toContain('#/paths/~1openapi.json/get: contributed by openapi-docs');
+  });
+});
+
+describe('openapi-docs under a root security requirement', () => {
+  it('keeps the contract and the page public', async () => {
+    const kernel = await createKernel({
+      contract: {
+        openapi: '3.0.3',
+        info: { title: 'secured', version: '1' },
+        security: [{ key: [] }],
+        paths: { '/secret': { get: { operationId: 'secret', responses: { '204': { description: 'x' } } } } },
+        components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
+      },
+      handlers: { secret: () => ({ status: 204 }) },
+      security: { key: () => ({ ok: false, status: 401, detail: 'no key' }) },
+      plugins: [openapiDocs()],
+      logger: { level: 'silent' },
+    });
+    expect((await kernel.inject('/secret')).statusCode).toBe(401);
+    expect((await kernel.inject('/openapi.json')).statusCode).toBe(200);
+    expect((await kernel.inject('/docs/')).statusCode).toBe(200);
+    expect((await kernel.inject('/docs/swagger-ui.css')).statusCode).toBe(200);
+    await kernel.close();
   });
 });
