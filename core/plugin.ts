@@ -6,7 +6,7 @@ import { BurrowError } from './errors/burrow-error.js';
  * merged options (and throws on bad input), or any object with a `parse` method
  * (a zod schema fits).
  */
-export type OptionsParser<O> = ((input: unknown) => O) | { parse(input: unknown): O };
+export type OptionsParser<O, I = unknown> = ((input: I | undefined) => O) | { parse(input: I | undefined): O };
 
 /** A plugin: a value, not a class. Build one with {@link definePlugin}. */
 export interface Plugin<O = unknown> {
@@ -25,6 +25,8 @@ export interface PluginEntry {
 /**
  * Defines a plugin. `setup` runs once at boot, in dependency order; it may be
  * async and may return a close function, run at shutdown in reverse order.
+ * `O` is the type of the merged options `setup` receives, `I` the type users
+ * pass (`plugin(input)`), checked by the compiler and again by `options` at boot.
  *
  * @example
  * export default definePlugin({
@@ -33,15 +35,15 @@ export interface PluginEntry {
  *   setup(kernel, options) { kernel.hooks.add('onRequest', () => {}) },
  * })
  */
-export function definePlugin<O = undefined>(spec: {
+export function definePlugin<O = undefined, I = unknown>(spec: {
   name: string;
   dependsOn?: readonly string[];
-  options?: OptionsParser<O>;
+  options?: OptionsParser<O, I>;
   setup: Plugin<O>['setup'];
-}): Plugin<O> & ((input?: unknown) => PluginEntry) {
-  const plugin: Plugin<O> = { name: spec.name, dependsOn: spec.dependsOn ?? [], options: spec.options, setup: spec.setup };
+}): Plugin<O> & ((input?: I) => PluginEntry) {
+  const plugin: Plugin<O> = { name: spec.name, dependsOn: spec.dependsOn ?? [], options: spec.options as OptionsParser<O>, setup: spec.setup };
   // A plugin is also a function that binds options: `plugins: [docs({ path: '/docs' })]`.
-  const withOptions = (input?: unknown): PluginEntry => ({ plugin, input });
+  const withOptions = (input?: I): PluginEntry => ({ plugin, input });
   Object.defineProperty(withOptions, 'name', { value: spec.name });
   return Object.assign(withOptions, { dependsOn: plugin.dependsOn, options: plugin.options, setup: plugin.setup }) as never;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { definePlugin } from '../../core/index.js';
-import { parseOpenapiDocsOptions, type ResolvedOpenapiDocsOptions } from './options.js';
+import { parseOpenapiDocsOptions, type OpenapiDocsOptions, type ResolvedOpenapiDocsOptions } from './options.js';
 import { docsFragment, OPERATION_IDS } from './internal/contract.js';
 import { createSpecHandlers, createUiHandlers } from './internal/handlers.js';
 import { ASSET_MEDIA_TYPES, ASSET_NAMES, INIT_SCRIPT, readDistAssets, renderPage } from './internal/swagger-ui.js';
@@ -18,7 +18,7 @@ export type { OpenapiDocsOptions, ResolvedOpenapiDocsOptions } from './options.j
  * const kernel = await createKernel({ contract: 'openapi/api.yaml', handlers, plugins: [openapiDocs({ title: 'Tasks' })] })
  * app.use('/api/v1', kernel.router) // Swagger UI at /api/v1/docs/
  */
-export const openapiDocs = definePlugin<ResolvedOpenapiDocsOptions>({
+export const openapiDocs = definePlugin<ResolvedOpenapiDocsOptions, OpenapiDocsOptions>({
   name: 'openapi-docs',
   options: parseOpenapiDocsOptions,
   async setup(kernel, options) {

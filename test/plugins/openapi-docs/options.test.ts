@@ -22,7 +22,7 @@ describe('openapi-docs options', () => {
     ['an empty title', { title: ' ' }, 'title must be a non-empty string'],
     ['a ui that is not a boolean', { ui: 'yes' }, 'ui must be true or false'],
   ])('fails createKernel with BURROW_ERR_BOOT_PLUGIN_OPTIONS on %s, naming the plugin', async (_, input, message) => {
-    const error = (await createKernel({ contract: FIXTURE, handlers: fixtureHandlers, logger: { level: 'silent' }, plugins: [openapiDocs(input)] }).catch(
+    const error = (await createKernel({ contract: FIXTURE, handlers: fixtureHandlers, logger: { level: 'silent' }, plugins: [openapiDocs(input as never)] }).catch(
       (e) => e,
     )) as BurrowError;
     expect(error.code).toBe('BURROW_ERR_BOOT_PLUGIN_OPTIONS');
@@ -114,5 +114,13 @@ describe('openapi-docs under a root security requirement', () => {
     expect((await kernel.inject('/docs/')).statusCode).toBe(200);
     expect((await kernel.inject('/docs/swagger-ui.css')).statusCode).toBe(200);
     await kernel.close();
+  });
+});
+
+describe('openapi-docs option types', () => {
+  it('are checked by the compiler at the call site', () => {
+    // @ts-expect-error docsPath is a string
+    const entry = openapiDocs({ docsPath: 1 });
+    expect(entry.plugin.name).toBe('openapi-docs');
   });
 });
