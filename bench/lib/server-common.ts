@@ -3,6 +3,7 @@
  * Ajv validators of the floor servers, and the READY line the runner waits for.
  */
 import type { Server } from 'node:http';
+import v8 from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -29,8 +30,9 @@ export const opsArg = (): number => Number(args().ops ?? 20);
 export const processStart = performance.timeOrigin;
 
 /** Tells the runner the server listens: one JSON line on stdout. */
-export function ready(portOrServer: number | Server, extra: Record<string, unknown> = {}): void {
-  const port = typeof portOrServer === 'number' ? portOrServer : (portOrServer.address() as AddressInfo).port;
+export function ready(server: Server, extra: Record<string, unknown> = {}): void {
+  const port = (server.address() as AddressInfo).port;
+  countRequests(server);
   process.stdout.write(`READY ${JSON.stringify({ port, bootMs: Math.round(performance.now()), ...extra })}\n`);
 }
 
@@ -51,4 +53,21 @@ export function handWrittenValidators() {
     params: coercing.compile({ type: 'object', required: ['id'], properties: { id: ID_SCHEMA } }),
     fillerParams: coercing.compile({ type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } }),
   };
+}
+
+/**
+ * Counts the requests the server received, for CPU per request: the runner asks
+ * over the IPC channel (`'count'`) and gets `{ count }` back. Counting on the
+ * server side, after the load generator stopped and the server went idle, makes
+ * the figure exact even for slow servers whose in-flight requests the load
+ * generator abandons at the end of its window.
+ */
+function countRequests(server: Server): void {
+  let count = 0;
+  server.on('request', () => count++);
+  process.on('message', (m) => {
+    if (m === 'count') process.send?.({ count });
+    // Memory breakdown, for investigating RSS (not used by the runner's figures).
+    if (m === 'mem') process.send?.({ mem: { ...process.memoryUsage(), spaces: v8.getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size })) } });
+  });
 }

@@ -3,6 +3,7 @@
  * returning `{ status, body }`, response validation off, logger at `error`.
  * `--adapter express` (default) serves through Express (`kernel.listen({ adapter:
  * 'express' })`): "burrow"; `--adapter node` straight from node:http: "burrow-native".
+ * `--compile lazy|background|eager` sets createKernel's `compile` (default: the kernel's).
  */
 import { createKernel } from '../../core/index.js';
 import { args, exitOnSignal, opsArg, ready } from '../lib/server-common.js';
@@ -23,7 +24,14 @@ for (const f of fillers(ops)) {
 }
 
 const t0 = performance.now();
-const kernel = await createKernel({ contract: generateContract(ops), handlers: handlers as never, logger: { level: 'error' }, responseValidation: false });
+const compile = args().compile as 'background' | 'lazy' | 'eager' | undefined;
+const kernel = await createKernel({
+  contract: generateContract(ops),
+  handlers: handlers as never,
+  logger: { level: 'error' },
+  responseValidation: false,
+  ...(compile ? { compile } : {}),
+});
 const t1 = performance.now();
 const { server } = await kernel.listen({ adapter, port: 0 });
 const t2 = performance.now();
