@@ -1,4 +1,5 @@
-import { OpenAPIBackend, type Operation as EngineOperation } from 'openapi-backend';
+import { OpenAPIRouter, OpenAPIValidator, type Operation as EngineOperation } from 'openapi-backend';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -39,14 +40,22 @@ export interface ValidationEngine {
   compileResponses(operation: EngineOperation): Record<string, ValidateFunction>;
 }
 
-/** Creates the engine for a composed document (it is cloned, not mutated). */
+/**
+ * Creates the engine for a composed document (it is cloned, not mutated).
+ *
+ * The document is dereferenced once with json-schema-ref-parser, which points every
+ * use of a `$ref` at the same object (openapi-backend's quick mode copies each
+ * use, doubling a large contract in memory), and handed to openapi-backend's router
+ * and validator, in lazy mode: nothing is compiled until asked for.
+ */
 export async function createValidationEngine(document: OpenApiDocument, version: '3.0' | '3.1'): Promise<ValidationEngine> {
   const shared = new Map<string, Ajv>();
-  const api = new OpenAPIBackend({
-    definition: structuredClone(document) as never,
-    quick: true,
-    validate: true,
-    strict: true,
+  const definition = (await $RefParser.dereference(structuredClone(document) as never)) as never;
+  const router = new OpenAPIRouter({ definition });
+  const validator = new OpenAPIValidator({
+    definition,
+    router,
+    lazyCompileValidators: true,
     ajvOpts: { allErrors: true, strict: false },
     customizeAjv: (_original, options, context) => {
       const key = `${context}:${String(options.coerceTypes)}`;
@@ -55,9 +64,7 @@ export async function createValidationEngine(document: OpenApiDocument, version:
       return ajv;
     },
   });
-  await api.init();
-  const validator = api.validator;
-  const operations = api.router.getOperations();
+  const operations = router.getOperations();
   return {
     operations,
     compileRequest: (operation) => withFreshAjvOnConflict(() => validator.buildRequestValidatorsForOperation(operation as never) ?? [], shared),

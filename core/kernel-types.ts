@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
-import type { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { InjectOptions, Response as InjectResponse } from 'light-my-request';
 import type { Logger } from 'winston';
 import type { Hooks } from './hooks.js';
@@ -63,8 +63,11 @@ export interface Kernel {
   readonly operations: ReadonlyMap<string, CompiledOperation>;
   /** Counters of the kernel itself. */
   readonly stats: { readonly responseViolations: number };
-  /** An Express router serving the contract; mount it at any path of an Express app. */
-  readonly router: Router;
+  /**
+   * Express middleware serving the contract; mount it at any path of an Express app
+   * (`app.use('/api/v1', kernel.router)`), before any body parser.
+   */
+  readonly router: RequestHandler;
   /** Serves one request from node:http (or anything with its req/res). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Serves a request in-process, without a socket. */

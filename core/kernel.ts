@@ -1,13 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import inject from 'light-my-request';
 import type { Logger } from 'winston';
 import { createHooks } from './hooks.js';
 import { createRegistry } from './registry.js';
 import { orderPlugins, parsePluginOptions, toEntry, type Plugin, type PluginEntry } from './plugin.js';
 import { loadContract, readDocumentFile, type ContractSource } from './contract/load.js';
 import { addedResponseKey, composeDocument } from './contract/compose.js';
-import { checkOpenApiDocument } from './contract/validate-document.js';
+import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './contract/validate-document.js';
 import { createValidationEngine } from './engine.js';
 import { compileOperation, type CompiledOperation, type RawHandler } from './operation.js';
 import { createRouter } from './router.js';
@@ -22,7 +21,7 @@ import type { Kernel, Listening, ListenOptions } from './kernel-types.js';
 import type { Verifier, SecuritySchemeObject } from './security.js';
 import type { ContractFragment } from './contract/compose.js';
 import type { ErrorSpec } from './errors/codes.js';
-import { createExpressRouter, createExpressApp } from './http/express.js';
+import { createExpressMiddleware, createExpressApp } from './http/express.js';
 
 /** Options of {@link createKernel}. */
 export interface KernelOptions {
@@ -43,13 +42,19 @@ export interface KernelOptions {
   /** `true`/`false`, or the sampling rate and what a violation does. Default: see {@link ResponseValidationOptions}. */
   responseValidation?: boolean | Partial<ResponseValidationOptions>;
   /**
-   * When validators are compiled: `background` (default) in slices after boot, the
-   * first request of an operation compiling it if it comes first; `lazy` only on
-   * first use; `eager` all at boot.
+   * When validators are compiled: `background` (default) in 2 ms slices after boot,
+   * the first request of an operation compiling it if it comes first (~1.5 ms);
+   * `lazy` only on first use; `eager` all at boot.
    */
   compile?: 'background' | 'lazy' | 'eager';
   /** When mounted in Express: answer unknown paths with a 404 problem (default) or pass them on (`next`). */
   notFound?: 'problem' | 'next';
+  /**
+   * Folder where contracts found valid are remembered by hash, so a restart with
+   * the same contract skips the OpenAPI schema check; `false` disables it.
+   * Default: `BURROW_CACHE_DIR`, else `node_modules/.cache/burrow`.
+   */
+  contractCache?: ContractCache;
   /** How long `close()` waits for in-flight requests, in ms. Default: 10000. */
   closeTimeout?: number;
 }
@@ -64,6 +69,9 @@ export interface KernelOptions {
  * app.use('/api/v1', kernel.router)
  */
 export async function createKernel(options: KernelOptions): Promise<Kernel> {
+  // Closures below read these, never `options`: it holds the caller's contract, which may be megabytes.
+  const notFound = options.notFound ?? 'problem';
+  const closeTimeout = options.closeTimeout ?? 10_000;
   const logger = isLogger(options.logger) ? options.logger : createLogger(options.logger);
   const hooks = createHooks();
   const handlers = createRegistry<RawHandler>('operation handler');
@@ -82,7 +90,8 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   if (optionProblems.length) {
     throw new BurrowError('BURROW_ERR_BOOT_PLUGIN_OPTIONS', { detail: optionProblems.map((e) => e.detail).join('\n') });
   }
-  const loaded = await loadContract(options.contract);
+  const cache = options.contractCache ?? defaultContractCache();
+  const loaded = await loadContract(options.contract, { cache });
 
   const production = process.env.NODE_ENV === 'production';
   const responseValidation = resolveResponseValidation(options.responseValidation, production);
@@ -116,10 +125,11 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       return ready().operations;
     },
     get router() {
-      return (expressRouter ??= createExpressRouter(ready().handle, options.notFound ?? 'problem'));
+      return (expressRouter ??= createExpressMiddleware(ready().handle, notFound));
     },
     handle: (req, res) => ready().handle(req, res),
-    inject: (injectOptions) => inject(ready().handle as never, injectOptions as never) as never,
+    // light-my-request is loaded on first use: a server that never injects does not carry it.
+    inject: async (injectOptions) => (await import('light-my-request')).default(ready().handle as never, injectOptions as never) as never,
     listen: (listenOptions) => listen(listenOptions ?? {}),
     checkHealth,
     compileAll,
@@ -141,7 +151,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   );
   const bootProblems: string[] = [...composed.problems];
   if (contract.keys().length) {
-    const { problems } = await checkOpenApiDocument(composed.document);
+    const { problems } = await checkOpenApiDocument(composed.document, cache);
     bootProblems.push(...problems.map((p) => `#${p.pointer}: ${p.message} (in the composed contract)`));
   }
   if (bootProblems.length) fail(bootProblems);
@@ -220,23 +230,31 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     }
   }
 
-  /** Compiles validators a few operations at a time, yielding to requests in between. */
+  /**
+   * Compiles validators a few operations at a time, in slices of about 2 ms so
+   * requests wait little between them. The first operation is compiled at once:
+   * Ajv's code generator is cold in a new process (~35 ms), and that cost belongs to
+   * the boot, not to a client's first request. The immediates are ref'd so the
+   * warm-up also runs while the server is idle; `close()` stops it.
+   */
   function warmUp(): void {
     const pending = [...ready().operations.values()];
-    const step = () => {
-      const deadline = performance.now() + 8;
-      while (pending.length && performance.now() < deadline && !inflight.closing) {
-        const op = pending.shift()!;
-        try {
-          op.requestValidators();
-          if (responseValidation.rate > 0) op.responseValidators();
-        } catch (error) {
-          logger.error('validator compilation failed', { operationId: op.id, error });
-        }
+    const compileOne = (op: CompiledOperation) => {
+      try {
+        op.requestValidators();
+        // Sampled response checks compile on first use: production need not hold every response validator.
+        if (responseValidation.rate >= 1) op.responseValidators();
+      } catch (error) {
+        logger.error('validator compilation failed', { operationId: op.id, error });
       }
-      if (pending.length && !inflight.closing) setImmediate(step).unref();
     };
-    setImmediate(step).unref();
+    if (pending.length) compileOne(pending.shift()!);
+    const step = () => {
+      const deadline = performance.now() + 2;
+      while (pending.length && performance.now() < deadline && !inflight.closing) compileOne(pending.shift()!);
+      if (pending.length && !inflight.closing) setImmediate(step);
+    };
+    if (pending.length) setImmediate(step);
   }
 
   async function listen(listenOptions: ListenOptions): Promise<Listening> {
@@ -276,7 +294,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     for (const server of servers) server.closeIdleConnections();
     if (inflight.count > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.closeTimeout ?? 10_000);
+        const timer = setTimeout(resolve, closeTimeout);
         timer.unref();
         inflight.drained = () => {
           clearTimeout(timer);

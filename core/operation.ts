@@ -40,6 +40,7 @@ export interface CompiledOperation {
   readonly query: QueryParamSpec[];
   readonly usesDeepObject: boolean;
   readonly usesCookies: boolean;
+  readonly usesHeaders: boolean;
   /** The `x-burrow-*` extensions of the operation (and of the root, unless overridden). */
   readonly extensions: Record<string, unknown>;
   handler: RawHandler;
@@ -98,6 +99,7 @@ export function compileOperation(
     query,
     usesDeepObject: query.some((q) => q.deepObject),
     usesCookies: parameters.some((p) => p.in === 'cookie'),
+    usesHeaders: parameters.some((p) => p.in === 'header'),
     extensions,
     handler,
     requestValidators: () => (requestValidators ??= engine.compileRequest(op)),

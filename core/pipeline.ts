@@ -47,8 +47,10 @@ export function createPipeline(state: PipelineState) {
 
   async function run(ctx: RequestContext): Promise<void> {
     if (state.inflight.closing) throw new BurrowError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', { headers: { connection: 'close', 'retry-after': '1' } });
-    for (const hook of onRequest) await hook(ctx);
-    if (ctx.res.writableEnded) return;
+    if (onRequest.length) {
+      for (const hook of onRequest) await hook(ctx);
+      if (ctx.res.writableEnded) return;
+    }
 
     const found = router.find(ctx.method, ctx.path);
     if (found.kind !== 'found') {
@@ -69,26 +71,31 @@ export function createPipeline(state: PipelineState) {
     const op = found.match.value;
     ctx.operation = op;
     ctx.params = found.match.params;
-    for (const hook of postRouting) await hook(ctx);
+    // Phases without hooks cost a length check: no loop, no await.
+    if (postRouting.length) for (const hook of postRouting) await hook(ctx);
 
     if (op.security.length) await checkSecurity(ctx, op, state.verifiers, state.schemes);
-    for (const hook of postSecurity) await hook(ctx);
+    if (postSecurity.length) for (const hook of postSecurity) await hook(ctx);
 
     checkAcceptable(ctx, op);
-    await readBody(ctx, op, state.bodyLimit, state.bodyTimeout);
+    const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout);
+    if (body) await body;
     validateRequest(ctx, op);
-    for (const hook of preHandler) await hook(ctx);
-    if (ctx.res.writableEnded) return;
+    if (preHandler.length) {
+      for (const hook of preHandler) await hook(ctx);
+      if (ctx.res.writableEnded) return;
+    }
 
-    const reply = (await op.handler(ctx)) as Reply;
-    if (reply === null || typeof reply !== 'object' || typeof reply.status !== 'number') {
+    let reply = op.handler(ctx) as Reply | PromiseLike<Reply>;
+    if (reply !== null && typeof (reply as PromiseLike<Reply>).then === 'function') reply = await reply;
+    if (reply === null || typeof reply !== 'object' || typeof (reply as Reply).status !== 'number') {
       throw new BurrowError('BURROW_ERR_RESPONSE_INVALID', { detail: `the handler of ${op.id} did not return { status, body }` });
     }
     if (rate >= 1 || (rate > 0 && Math.random() < rate)) {
-      const issues = checkReply(op, reply);
+      const issues = checkReply(op, reply as Reply);
       if (issues.length) {
         state.stats.responseViolations++;
-        ctx.log.warn('response does not match the contract', { status: reply.status, errors: issues });
+        ctx.log.warn('response does not match the contract', { status: (reply as Reply).status, errors: issues });
         if (onViolation === 'reject') {
           throw new BurrowError('BURROW_ERR_RESPONSE_INVALID', {
             detail: `the response of ${op.id} does not match the contract`,
@@ -97,7 +104,7 @@ export function createPipeline(state: PipelineState) {
         }
       }
     }
-    sendReply(ctx, op, reply);
+    sendReply(ctx, op, reply as Reply);
   }
 
   async function fail(ctx: RequestContext, thrown: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { RequestContext } from './context.js';
 import type { CompiledOperation } from './operation.js';
@@ -7,15 +8,14 @@ import { mediaTypeOf, matchesMediaType, isJsonMediaType } from './media-type.js'
 /**
  * Reads and parses the request body for an operation, enforcing the contract's
  * media types (415) and the size limit (413), and translating parse failures
- * (400) at this one boundary.
+ * (400) at this one boundary. Returns `undefined` when there is nothing to wait
+ * for (no body), so the common GET pays no promise.
  */
-export async function readBody(ctx: RequestContext, op: CompiledOperation, limit: number, timeout: number): Promise<void> {
+export function readBody(ctx: RequestContext, op: CompiledOperation, limit: number, timeout: number): Promise<void> | undefined {
   const { req } = ctx;
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-  // A host app's body parser (express.json()) may have consumed the stream already.
-  const preParsed = (req as { body?: unknown }).body !== undefined || req.readableEnded;
-  if (!hasBody) return;
+  if (!hasBody) return undefined;
 
   const mediaType = mediaTypeOf(req.headers['content-type']);
   if (!op.body) {
@@ -27,14 +27,15 @@ export async function readBody(ctx: RequestContext, op: CompiledOperation, limit
       headers: { 'accept-post': op.body.mediaTypes.join(', ') },
     });
   }
-  if (preParsed) {
-    // Mounted behind a body parser of the host app: take what it parsed.
+  // A host app's body parser (express.json()) may have consumed the stream already: take what it parsed.
+  if ((req as { body?: unknown }).body !== undefined || req.readableEnded) {
     ctx.body = (req as { body?: unknown }).body;
-    return;
+    return undefined;
   }
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit, ctx);
-  const raw = await collect(ctx, limit, timeout);
-  ctx.body = parse(raw, mediaType);
+  return collect(ctx, limit, timeout).then((raw) => {
+    ctx.body = parse(raw, mediaType);
+  });
 }
 
 function tooLarge(limit: number, ctx: RequestContext): BurrowError {
@@ -46,44 +47,68 @@ function tooLarge(limit: number, ctx: RequestContext): BurrowError {
   });
 }
 
+/** What one body collection needs; kept on the request so the listeners are made once, not per request. */
+interface Collection {
+  ctx: RequestContext;
+  chunks: Buffer[];
+  size: number;
+  limit: number;
+  timeout: number;
+  timer: NodeJS.Timeout;
+  resolve(raw: Buffer): void;
+  reject(error: BurrowError): void;
+}
+
+const COLLECTION = Symbol('burrow.collection');
+type CollectingRequest = IncomingMessage & { [COLLECTION]?: Collection };
+
 function collect(ctx: RequestContext, limit: number, timeout: number): Promise<Buffer> {
-  const { req } = ctx;
+  const req = ctx.req as CollectingRequest;
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
     // A client that stops sending mid-body must not hold the request (and its memory) forever.
-    const timer = setTimeout(() => {
-      cleanup();
-      ctx.req.resume();
-      reject(new BurrowError('BURROW_ERR_REQUEST_TIMEOUT', { detail: `the body did not arrive within ${timeout} ms`, headers: { connection: 'close' } }));
-    }, timeout);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(tooLarge(limit, ctx));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(new BurrowError('BURROW_ERR_REQUEST_MALFORMED_BODY', { detail: 'the request body could not be read', cause: error }));
-    };
-    const cleanup = () => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
+    const timer = setTimeout(onTimeout, timeout, req);
+    req[COLLECTION] = { ctx, chunks: [], size: 0, limit, timeout, timer, resolve, reject };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
   });
+}
+
+function finish(req: CollectingRequest): Collection {
+  const collection = req[COLLECTION]!;
+  req[COLLECTION] = undefined;
+  clearTimeout(collection.timer);
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onError);
+  return collection;
+}
+
+function onData(this: CollectingRequest, chunk: Buffer): void {
+  const collection = this[COLLECTION]!;
+  collection.size += chunk.length;
+  if (collection.size > collection.limit) {
+    finish(this);
+    collection.reject(tooLarge(collection.limit, collection.ctx));
+    return;
+  }
+  collection.chunks.push(chunk);
+}
+
+function onEnd(this: CollectingRequest): void {
+  const { chunks, size, resolve } = finish(this);
+  resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+}
+
+function onError(this: CollectingRequest, error: Error): void {
+  finish(this).reject(new BurrowError('BURROW_ERR_REQUEST_MALFORMED_BODY', { detail: 'the request body could not be read', cause: error }));
+}
+
+function onTimeout(req: CollectingRequest): void {
+  if (!req[COLLECTION]) return;
+  const { timeout, reject } = finish(req);
+  req.resume();
+  reject(new BurrowError('BURROW_ERR_REQUEST_TIMEOUT', { detail: `the body did not arrive within ${timeout} ms`, headers: { connection: 'close' } }));
 }
 
 function parse(raw: Buffer, mediaType: string): unknown {

@@ -16,7 +16,9 @@ import { pointerTokens, toPointer } from './contract/problems.js';
 export function validateRequest(ctx: RequestContext, op: CompiledOperation): void {
   ctx.query = parseQuery(ctx.rawQuery, op);
   if (op.usesCookies) ctx.cookies = parseCookies(ctx.headers.cookie ?? '');
-  const input: Record<string, unknown> = { path: ctx.params, query: ctx.query, header: { ...ctx.headers }, cookie: ctx.cookies };
+  // Coercion rewrites declared header values in place: copy the headers only when some are declared.
+  const header = op.usesHeaders ? { ...ctx.headers } : ctx.headers;
+  const input: Record<string, unknown> = { path: ctx.params, query: ctx.query, header, cookie: ctx.cookies };
   if (ctx.body !== undefined) input.requestBody = ctx.body;
   let issues: ValidationIssue[] | undefined;
   for (const validate of op.requestValidators()) {

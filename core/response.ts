@@ -64,9 +64,20 @@ export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Rep
   if (Buffer.isBuffer(reply.body)) payload = reply.body;
   else if (typeof reply.body === 'string' && !isJsonMediaType(mediaType)) payload = reply.body;
   else payload = JSON.stringify(reply.body);
-  if (!res.hasHeader('content-type')) res.setHeader('content-type', isJsonMediaType(mediaType) || mediaType.startsWith('text/') ? `${mediaType}; charset=utf-8` : mediaType);
-  res.setHeader('content-length', Buffer.byteLength(payload));
+  if (!reply.headers || !res.hasHeader('content-type')) res.setHeader('content-type', contentTypeOf(mediaType));
+  res.setHeader('content-length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
   res.end(payload);
+}
+
+const contentTypes = new Map<string, string>();
+/** The Content-Type header of a media type (with a charset for text and JSON), computed once per type. */
+function contentTypeOf(mediaType: string): string {
+  let header = contentTypes.get(mediaType);
+  if (header === undefined) {
+    header = isJsonMediaType(mediaType) || mediaType.startsWith('text/') ? `${mediaType}; charset=utf-8` : mediaType;
+    contentTypes.set(mediaType, header);
+  }
+  return header;
 }
 
 /**

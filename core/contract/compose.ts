@@ -21,13 +21,16 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * and the Problem schema with a `4XX` and `5XX` response on every operation that
  * does not declare its own. Collisions (the same path and method, or the same
  * component name, from two sources) are reported, not overwritten.
+ *
+ * `base` is composed in place (the kernel owns the freshly loaded document; a copy
+ * of a large contract costs megabytes for the life of the process).
  */
 export function composeDocument(
   base: OpenApiDocument,
   contributions: Contribution[],
   problemSchemas: Record<string, unknown>,
 ): { document: OpenApiDocument; problems: string[]; added: Set<string> } {
-  const document = structuredClone(base);
+  const document = base;
   const problems: string[] = [];
   document.paths ??= {};
   document.components ??= {};

@@ -4,7 +4,7 @@ import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { BurrowError } from '../errors/burrow-error.js';
 import { formatProblems, pointerTokens, type ContractProblem } from './problems.js';
-import { checkOpenApiDocument } from './validate-document.js';
+import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './validate-document.js';
 
 /** An OpenAPI document, as plain JSON data. */
 export type OpenApiDocument = Record<string, any> & { openapi: string; paths?: Record<string, any> };
@@ -15,8 +15,6 @@ export interface LoadedContract {
   document: OpenApiDocument;
   /** `3.0` or `3.1`: the dialect the document is validated as. */
   version: '3.0' | '3.1';
-  /** Maps a pointer of the bundled document back to the file and pointer it came from. */
-  locate(pointer: string): { file: string; pointer: string };
 }
 
 /** Where a contract comes from: a file path (YAML or JSON) or a document object. */
@@ -26,20 +24,22 @@ export type ContractSource = string | URL | OpenApiDocument;
  * Loads a contract: reads YAML or JSON, follows relative `$ref`s across files,
  * bundles them into one document and validates it as OpenAPI 3.0 or 3.1 —
  * whichever it declares. Every problem is reported at once, each with its file and
- * JSON pointer; the error's code is `BURROW_ERR_BOOT_CONTRACT_INVALID`.
+ * JSON pointer; the error's code is `BURROW_ERR_BOOT_CONTRACT_INVALID`. A document
+ * found valid before (same content, same validator) is not checked again: see
+ * `options.cache` (default `node_modules/.cache/burrow`, `false` to disable).
  */
-export async function loadContract(source: ContractSource): Promise<LoadedContract> {
+export async function loadContract(source: ContractSource, options: { cache?: ContractCache } = {}): Promise<LoadedContract> {
   const rootFile = typeof source === 'string' ? path.resolve(source) : source instanceof URL ? path.resolve(source.pathname) : undefined;
   const files = new Map<string, unknown>();
   let document: OpenApiDocument;
   try {
     if (rootFile) {
       const $refs = (await $RefParser.resolve(rootFile)) as unknown as { values(): Record<string, unknown> };
-      for (const [file, value] of Object.entries($refs.values())) files.set(path.resolve(file), structuredClone(value));
+      for (const [file, value] of Object.entries($refs.values())) files.set(path.resolve(file), value);
       document = (await $RefParser.bundle(rootFile)) as unknown as OpenApiDocument;
     } else {
       const inline = structuredClone(source as OpenApiDocument);
-      files.set('<inline>', structuredClone(inline));
+      files.set('<inline>', source);
       document = (await $RefParser.bundle(process.cwd() + '/', inline as never, {})) as unknown as OpenApiDocument;
     }
   } catch (error) {
@@ -51,7 +51,7 @@ export async function loadContract(source: ContractSource): Promise<LoadedContra
   inlinePathRefs(document);
   const root = rootFile ?? '<inline>';
   const locate = (pointer: string) => locateInFiles(files, root, pointer);
-  const { version, problems } = await checkOpenApiDocument(document);
+  const { version, problems } = await checkOpenApiDocument(document, options.cache ?? defaultContractCache());
   if (problems.length) {
     const located: ContractProblem[] = problems.map((p) => ({ ...locate(p.pointer), message: p.message }));
     throw new BurrowError('BURROW_ERR_BOOT_CONTRACT_INVALID', {
@@ -59,7 +59,7 @@ export async function loadContract(source: ContractSource): Promise<LoadedContra
       extensions: { problems: located },
     });
   }
-  return { document, version: version!, locate };
+  return { document, version: version! };
 }
 
 /** Reads a YAML or JSON file into data (used for Burrow's own fragments). */

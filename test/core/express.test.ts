@@ -115,13 +115,15 @@ describe.each(['express', 'node'] as const)('kernel.listen and graceful close (%
   it('answers 503 to a request that arrives while closing', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
     const kernel = await createKernel({
       contract: FIXTURE,
       logger: { level: 'silent' },
-      handlers: { ...fixtureHandlers, hello: async () => (await gate, { status: 200, body: { hello: 'x' } }) },
+      handlers: { ...fixtureHandlers, hello: async () => (entered(), await gate, { status: 200, body: { hello: 'x' } }) },
     });
     const pending = kernel.inject('/hello');
-    await new Promise((r) => setTimeout(r, 10));
+    await inHandler;
     const closing = kernel.close();
     const late = await kernel.inject('/items');
     expect(late.statusCode).toBe(503);
