@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { ROUTES, type BenchRoute } from './lib/contract.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { runLoad, type LoadResult } from './lib/load.js';
+import { compileServers, compiledScript } from './lib/compile.js';
 import type { RouterFigure } from './router.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -116,6 +117,8 @@ const median = (xs: number[]) => {
 };
 
 await ensureDependencies();
+// Servers run as compiled JavaScript, as in production (see lib/compile.ts).
+await compileServers();
 const startedAt = Date.now();
 if (canPin) {
   // Keep the runner itself (sampling, IPC, fetch) off the server's core.
@@ -272,7 +275,7 @@ async function startAll(list: Config[]): Promise<Running[]> {
 }
 
 function startServer(config: Config): Promise<Running> {
-  const cmd = [...(canPin ? ['taskset', '-c', `${SERVER_CORE},${LOAD_CORE}`] : []), process.execPath, '--import', 'tsx', config.script, ...config.args];
+  const cmd = [...(canPin ? ['taskset', '-c', `${SERVER_CORE},${LOAD_CORE}`] : []), process.execPath, compiledScript(config.script), ...config.args];
   const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
   const stderr: string[] = [];
   child.stderr!.on('data', (d) => {

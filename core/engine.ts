@@ -1,5 +1,6 @@
 import { OpenAPIRouter, OpenAPIValidator, type Operation as EngineOperation } from 'openapi-backend';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
+import { createHash } from 'node:crypto';
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -78,6 +79,25 @@ function createAjv(version: '3.0' | '3.1', options: AjvOptions): Ajv {
   const ajv = version === '3.1' ? (new Ajv2020(merged) as unknown as Ajv) : new Ajv(merged);
   addFormats(ajv);
   for (const [name, format] of Object.entries(OAS_FORMATS)) ajv.addFormat(name, format as never);
+  return compileOncePerShape(ajv);
+}
+
+/**
+ * Operations of one contract repeat the same schemas: every `{id}` path parameter,
+ * every paging query, every body that `$ref`s the same component. openapi-backend
+ * wraps each in a new object, so Ajv (which caches by object) would compile — and
+ * keep in memory — one validator per operation. Here a schema is compiled once per
+ * shape (its JSON), and operations with the same shape share the function.
+ */
+function compileOncePerShape(ajv: Ajv): Ajv {
+  const compile = ajv.compile.bind(ajv);
+  const byShape = new Map<string, ValidateFunction>();
+  ajv.compile = ((schema: object) => {
+    const key = createHash('sha1').update(JSON.stringify(schema)).digest('base64');
+    let validate = byShape.get(key);
+    if (!validate) byShape.set(key, (validate = compile(schema)));
+    return validate;
+  }) as Ajv['compile'];
   return ajv;
 }
 
