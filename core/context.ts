@@ -33,7 +33,8 @@ export class RequestContext {
   readonly path: string;
   /** The raw query string (without `?`), or `''`. */
   readonly rawQuery: string;
-  readonly headers: IncomingHttpHeaders;
+  /** Request headers (lower-case names); declared header parameters are coerced after validation. */
+  headers: IncomingHttpHeaders;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** `process.hrtime.bigint()` when the request entered the kernel. */

@@ -30,6 +30,7 @@ export function validateRequest(ctx: RequestContext, op: CompiledOperation): voi
       errors: issues,
     });
   }
+  if (op.usesHeaders) ctx.headers = header;
 }
 
 function parseQuery(raw: string, op: CompiledOperation): Record<string, unknown> {

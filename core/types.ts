@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.js';
 
 /**
@@ -33,10 +34,14 @@ type ReplyFor<R, S extends keyof R> = R[S] extends { content: infer C }
 /** What a handler of an operation may return: one of its declared statuses with that status's body. */
 export type ReplyOf<Op> = Op extends { responses: infer R } ? { [S in keyof R]: ReplyFor<R, S> }[keyof R] : never;
 
+/** Header parameters keyed as Node delivers them: lower case. */
+type LowerCaseKeys<T> = { [K in keyof T as K extends string ? Lowercase<K> : K]: T[K] };
+
 /** The context a handler of operation `Op` receives: parameters and body typed from the contract. */
-export type HandlerContext<Op> = Omit<RequestContext, 'params' | 'query' | 'body' | 'cookies'> & {
+export type HandlerContext<Op> = Omit<RequestContext, 'params' | 'query' | 'body' | 'cookies' | 'headers'> & {
   params: Section<Op, 'path'>;
   query: Section<Op, 'query'>;
+  headers: IncomingHttpHeaders & LowerCaseKeys<Section<Op, 'header'>>;
   cookies: Section<Op, 'cookie'>;
   body: BodyOf<Op>;
 };

@@ -10,9 +10,15 @@ describe.each(ADAPTERS)('pipeline errors (%s adapter)', (adapter) => {
   beforeAll(async () => {
     kernel = await fixtureKernel({
       logger: logs.logger,
+      // listItems below echoes what it received instead of items.
+      responseValidation: false,
       bodyLimit: 1024,
       handlers: {
         ...fixtureHandlers,
+        listItems: (ctx: { headers: Record<string, unknown>; cookies: Record<string, unknown>; query: { tag?: string[] } }) =>
+          ctx.headers['x-page-size'] === undefined
+            ? { status: 200, body: [] }
+            : { status: 200, body: { pageSize: ctx.headers['x-page-size'], theme: ctx.cookies.theme, tags: ctx.query.tag ?? ['a'] } },
         hello: () => {
           throw new Error('database password is hunter2 at /srv/app/db.ts:42');
         },
@@ -100,6 +106,20 @@ describe.each(ADAPTERS)('pipeline errors (%s adapter)', (adapter) => {
     );
     const path = await agent(kernel, adapter).get('/items/abc');
     expect(path.body.errors).toEqual([expect.objectContaining({ in: 'path', name: 'id', message: 'must be integer' })]);
+  });
+
+  it('validates and coerces header and cookie parameters', async () => {
+    const bad = await agent(kernel, adapter).get('/items').set('x-page-size', 'lots').set('cookie', 'theme=purple; other=1');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'header', name: 'x-page-size', message: 'must be integer' }),
+        expect.objectContaining({ in: 'cookie', name: 'theme', message: 'must be one of "light", "dark"' }),
+      ]),
+    );
+    const good = await agent(kernel, adapter).get('/items').set('x-page-size', '20').set('cookie', 'theme=dark');
+    expect(good.status).toBe(200);
+    expect(good.body).toEqual({ pageSize: 20, theme: 'dark', tags: ['a'] });
   });
 
   it('requires a required body', async () => {
