@@ -48,6 +48,8 @@ export interface CompiledOperation {
   responseValidators(): Record<string, ValidateFunction>;
   /** True once both validator sets are compiled. */
   readonly compiled: boolean;
+  /** True once the request validators are compiled (what the background warm-up does first). */
+  readonly requestCompiled: boolean;
 }
 
 /** Builds the compiled form of one operation. */
@@ -106,6 +108,9 @@ export function compileOperation(
     responseValidators: () => (responseValidators ??= engine.compileResponses(op)),
     get compiled() {
       return requestValidators !== undefined && responseValidators !== undefined;
+    },
+    get requestCompiled() {
+      return requestValidators !== undefined;
     },
   };
 }
