@@ -83,24 +83,25 @@ describe('Express embedding', () => {
   });
 });
 
+/** A hello handler that tells when a request is inside it, and answers only once released. */
+function gatedKernel(answer: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const inHandler = new Promise<void>((resolve) => (entered = resolve));
+  const kernel = createKernel({
+    contract: FIXTURE,
+    logger: { level: 'silent' },
+    handlers: { ...fixtureHandlers, hello: async () => (entered(), await gate, { status: 200, body: { hello: answer } }) },
+  });
+  return { kernel, inHandler, release };
+}
+
 describe.each(['express', 'node'] as const)('kernel.listen and graceful close (%s adapter)', (adapter) => {
   it('serves over real HTTP, finishes in-flight requests on close, then refuses connections', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
-    const kernel = await createKernel({
-      contract: FIXTURE,
-      logger: { level: 'silent' },
-      handlers: {
-        ...fixtureHandlers,
-        hello: async () => {
-          entered();
-          await gate;
-          return { status: 200, body: { hello: 'slow' } };
-        },
-      },
-    });
+    const gated = gatedKernel('slow');
+    const { inHandler, release } = gated;
+    const kernel = await gated.kernel;
     const { url } = await kernel.listen({ port: 0, adapter });
     expect((await fetch(`${url}/items`)).status).toBe(200);
     const slow = fetch(`${url}/hello`).then(async (r) => ({ status: r.status, body: await r.json() }));
@@ -113,15 +114,9 @@ describe.each(['express', 'node'] as const)('kernel.listen and graceful close (%
   });
 
   it('answers 503 to a request that arrives while closing', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
-    const kernel = await createKernel({
-      contract: FIXTURE,
-      logger: { level: 'silent' },
-      handlers: { ...fixtureHandlers, hello: async () => (entered(), await gate, { status: 200, body: { hello: 'x' } }) },
-    });
+    const gated = gatedKernel('x');
+    const { inHandler, release } = gated;
+    const kernel = await gated.kernel;
     const pending = kernel.inject('/hello');
     await inHandler;
     const closing = kernel.close();
