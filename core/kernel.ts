@@ -6,6 +6,7 @@ import { createRegistry } from './registry.js';
 import { orderPlugins, parsePluginOptions, toEntry, type Plugin, type PluginEntry } from './plugin.js';
 import { loadContract, readDocumentFile, type ContractSource } from './contract/load.js';
 import { addedResponseKey, composeDocument } from './contract/compose.js';
+import { toPointer } from './contract/problems.js';
 import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './contract/validate-document.js';
 import { createValidationEngine } from './engine.js';
 import { compileOperation, type CompiledOperation, type RawHandler } from './operation.js';
@@ -182,7 +183,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     if (Object.hasOwn(rootExtensions, name)) await binder.bind({ name, value: rootExtensions[name], operation: undefined, pointer: `/${name}` });
     for (const op of operations.values()) {
       if (Object.hasOwn(op.definition, name)) {
-        await binder.bind({ name, value: op.extensions[name], operation: op, pointer: `/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method}/${name}` });
+        await binder.bind({ name, value: op.extensions[name], operation: op, pointer: toPointer(['paths', op.path, op.method, name]) });
       }
     }
   }

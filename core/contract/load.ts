@@ -3,7 +3,7 @@ import path from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { BurrowError } from '../errors/burrow-error.js';
-import { formatProblems, pointerTokens, type ContractProblem } from './problems.js';
+import { formatProblems, pointerTokens, toPointer, type ContractProblem } from './problems.js';
 import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './validate-document.js';
 
 /** An OpenAPI document, as plain JSON data. */
@@ -101,8 +101,7 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
     node = node?.[token];
     here.push(token);
   }
-  const escaped = here.map((t) => '/' + t.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-  return { file: relative(file), pointer: escaped };
+  return { file: relative(file), pointer: toPointer(here) };
 }
 
 /**
