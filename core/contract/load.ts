@@ -110,7 +110,8 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
  * and such refs confuse readers of the served document. Those uses get a copy.
  */
 function inlinePathRefs(document: OpenApiDocument): void {
-  const resolve = (ref: string) => pointerTokens(ref).reduce<any>((node, token) => node?.[token], document);
+  // A `$ref` is a URI: its fragment may percent-encode the braces of a path template (RFC 6901 §6).
+  const resolve = (ref: string) => pointerTokens(safeDecodeURI(ref)).reduce<any>((node, token) => node?.[token], document);
   const visit = (node: any, depth: number): void => {
     if (!node || typeof node !== 'object' || depth > 64) return;
     for (const key of Object.keys(node)) {
@@ -123,4 +124,12 @@ function inlinePathRefs(document: OpenApiDocument): void {
     }
   };
   visit(document, 0);
+}
+
+function safeDecodeURI(ref: string): string {
+  try {
+    return decodeURIComponent(ref);
+  } catch {
+    return ref;
+  }
 }
