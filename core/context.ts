@@ -56,6 +56,8 @@ export class RequestContext {
   response: SentResponse | undefined = undefined;
   /** The error answered, if any (available to onResponse hooks). */
   error: Error | undefined = undefined;
+  /** True when no operation matched and the request was passed on to the host app (`notFound: 'next'`). */
+  passedOn = false;
 
   #baseLogger: Logger;
   #log: Logger | undefined;

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { InjectOptions, Response as InjectResponse } from 'light-my-request';
 import type { Logger } from 'winston';
 import type { Hooks } from './hooks.js';
@@ -21,9 +20,13 @@ export type ShutdownStep = () => void | Promise<void>;
 export interface ListenOptions {
   /** Default: `PORT` or 3000. `0` picks a free port. */
   port?: number;
+  /** Default: `HOST` or `127.0.0.1`. */
   host?: string;
-  /** `express` (default) serves through an Express app; `node` straight from node:http. */
-  adapter?: 'express' | 'node';
+  /**
+   * What serves the requests: default `kernel.handle` straight from node:http. An
+   * adapter passes its own (`burrowjs/express`'s `listen()` passes an Express app).
+   */
+  handler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** A running server started by `kernel.listen()`. */
@@ -64,16 +67,21 @@ export interface Kernel {
   /** Counters of the kernel itself. */
   readonly stats: { readonly responseViolations: number };
   /**
-   * Express middleware serving the contract; mount it at any path of an Express app
-   * (`app.use('/api/v1', kernel.router)`), before any body parser.
+   * Serves one request from node:http (or anything with its req/res). Never rejects:
+   * every failure is answered. `notFound`, when given, is called instead of answering
+   * a 404 for a path no operation matches (adapters pass the framework's `next`).
+   * To mount the kernel in Express, use `expressMiddleware(kernel)` from `burrowjs/express`.
    */
-  readonly router: RequestHandler;
-  /** Serves one request from node:http (or anything with its req/res). */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, notFound?: () => void): Promise<void>;
   /** Serves a request in-process, without a socket. */
   inject(options: InjectOptions | string): Promise<InjectResponse>;
-  /** Starts an HTTP server. */
+  /** Starts an HTTP server (node:http) serving the kernel, and attaches it. */
   listen(options?: ListenOptions): Promise<Listening>;
+  /**
+   * Attaches a server the app started itself (`app.listen()`): `close()` then stops
+   * it from accepting connections, lets in-flight requests finish and closes it.
+   */
+  attach(server: Server): void;
   /** Runs every health check; `ok` is false when one failed. */
   checkHealth(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
   /** Compiles every validator not compiled yet (the background warm-up does it in slices). */

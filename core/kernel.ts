@@ -22,7 +22,6 @@ import type { Kernel, Listening, ListenOptions } from './kernel-types.js';
 import type { Verifier, SecuritySchemeObject } from './security.js';
 import type { ContractFragment } from './contract/compose.js';
 import type { ErrorSpec } from './errors/codes.js';
-import { createExpressMiddleware, createExpressApp } from './http/express.js';
 
 /** Options of {@link createKernel}. */
 export interface KernelOptions {
@@ -48,8 +47,6 @@ export interface KernelOptions {
    * `lazy` only on first use; `eager` all at boot.
    */
   compile?: 'background' | 'lazy' | 'eager';
-  /** When mounted in Express: answer unknown paths with a 404 problem (default) or pass them on (`next`). */
-  notFound?: 'problem' | 'next';
   /**
    * Folder where contracts found valid are remembered by hash, so a restart with
    * the same contract skips the OpenAPI schema check; `false` disables it.
@@ -71,7 +68,6 @@ export interface KernelOptions {
  */
 export async function createKernel(options: KernelOptions): Promise<Kernel> {
   // Closures below read these, never `options`: it holds the caller's contract, which may be megabytes.
-  const notFound = options.notFound ?? 'problem';
   const closeTimeout = options.closeTimeout ?? 10_000;
   const logger = isLogger(options.logger) ? options.logger : createLogger(options.logger);
   const hooks = createHooks();
@@ -101,7 +97,6 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const closers: (() => void | Promise<void>)[] = [];
   const servers: import('node:http').Server[] = [];
   let booted: { document: any; operations: Map<string, CompiledOperation>; handle: Kernel['handle'] } | undefined;
-  let expressRouter: Kernel['router'] | undefined;
   const ready = () => {
     if (!booted) throw new Error('the kernel is not booted yet: this is only available after createKernel() resolves');
     return booted;
@@ -125,13 +120,11 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     get operations() {
       return ready().operations;
     },
-    get router() {
-      return (expressRouter ??= createExpressMiddleware(ready().handle, notFound));
-    },
-    handle: (req, res) => ready().handle(req, res),
+    handle: (req, res, notFound) => ready().handle(req, res, notFound),
     // light-my-request is loaded on first use: a server that never injects does not carry it.
     inject: async (injectOptions) => (await import('light-my-request')).default(ready().handle as never, injectOptions as never) as never,
     listen: (listenOptions) => listen(listenOptions ?? {}),
+    attach: (server) => void servers.push(server),
     checkHealth,
     compileAll,
     close,
@@ -261,11 +254,8 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   async function listen(listenOptions: ListenOptions): Promise<Listening> {
     const { handle: serve } = ready();
     const port = listenOptions.port ?? Number(process.env.PORT ?? 3000);
-    const host = listenOptions.host ?? '127.0.0.1';
-    const server =
-      listenOptions.adapter === 'node'
-        ? createServer((req, res) => void serve(req, res))
-        : createServer(createExpressApp(kernel.router) as never);
+    const host = listenOptions.host ?? process.env.HOST ?? '127.0.0.1';
+    const server = createServer(listenOptions.handler ?? ((req, res) => void serve(req, res)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

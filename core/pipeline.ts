@@ -45,7 +45,7 @@ export function createPipeline(state: PipelineState) {
   const onError = hooks.list('onError');
   const { rate, onViolation } = state.responseValidation;
 
-  async function run(ctx: RequestContext): Promise<void> {
+  async function run(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
     if (state.inflight.closing) throw new BurrowError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', { headers: { connection: 'close', 'retry-after': '1' } });
     if (onRequest.length) {
       for (const hook of onRequest) await hook(ctx);
@@ -60,10 +60,10 @@ export function createPipeline(state: PipelineState) {
           headers: { allow: found.allowed.join(', ') },
         });
       }
-      const passThrough = (ctx.req as { burrowPassThrough?: () => void }).burrowPassThrough;
-      if (passThrough) {
+      if (notFound) {
         ctx.res.removeHeader('x-request-id');
-        passThrough();
+        ctx.passedOn = true;
+        notFound();
         return;
       }
       throw new BurrowError('BURROW_ERR_ROUTE_NOT_FOUND', { detail: `no operation of the contract matches ${ctx.path}` });
@@ -120,6 +120,8 @@ export function createPipeline(state: PipelineState) {
   }
 
   function finish(ctx: RequestContext): void {
+    // A path passed on to the host app's routes was not served by Burrow: no access line, no hooks.
+    if (ctx.passedOn) return;
     if (logger.isInfoEnabled()) {
       logger.info('request', {
         requestId: ctx.id,
@@ -138,14 +140,14 @@ export function createPipeline(state: PipelineState) {
   }
 
   /** Serves one request. Never rejects: every failure is answered. */
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse, notFound?: () => void): Promise<void> {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', id);
     const ctx = new RequestContext(req, res, id, logger);
     state.inflight.count++;
     try {
-      await run(ctx);
+      await run(ctx, notFound);
     } catch (error) {
       await fail(ctx, error);
     } finally {

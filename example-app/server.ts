@@ -1,10 +1,11 @@
 /**
  * `npm start`: serves the example task manager on PORT (default 3000).
  */
+import { listen } from '../core/http/express.js';
 import { createExampleKernel } from './app.js';
 
 const kernel = await createExampleKernel();
-const { url } = await kernel.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
+const { url } = await listen(kernel, { port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
 console.log(`Burrow example app
   API         ${url}/tasks
   contract    ${url}/openapi.json  (and ${url}/openapi.yaml)

@@ -1,4 +1,5 @@
 import express from 'express';
+import { expressMiddleware } from '../core/http/express.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import winston from 'winston';
@@ -15,7 +16,7 @@ export type Adapter = (typeof ADAPTERS)[number];
 export function agent(kernel: Kernel, adapter: Adapter) {
   if (adapter === 'node') return request((req: IncomingMessage, res: ServerResponse) => void kernel.handle(req, res));
   const app = express();
-  app.use(kernel.router);
+  app.use(expressMiddleware(kernel));
   return request(app);
 }
 

@@ -1,11 +1,12 @@
 /**
  * Burrow: the generated contract as a document object, handlers by operationId
  * returning `{ status, body }`, response validation off, logger at `error`.
- * `--adapter express` (default) serves through Express (`kernel.listen({ adapter:
- * 'express' })`): "burrow"; `--adapter node` straight from node:http: "burrow-native".
+ * `--adapter express` (default) serves through Express (`listen(kernel)` of
+ * `burrowjs/express`): "burrow"; `--adapter node` straight from node:http: "burrow-native".
  * `--compile lazy|background|eager` sets createKernel's `compile` (default: the kernel's).
  */
 import { createKernel } from '../../core/index.js';
+import { listen } from '../../core/http/express.js';
 import { args, exitOnSignal, opsArg, ready } from '../lib/server-common.js';
 import { HELLO_BODY, createdItem, fillers, generateContract, gotItem } from '../lib/contract.js';
 
@@ -33,6 +34,6 @@ const kernel = await createKernel({
   ...(compile ? { compile } : {}),
 });
 const t1 = performance.now();
-const { server } = await kernel.listen({ adapter, port: 0 });
+const { server } = adapter === 'express' ? await listen(kernel, { port: 0 }) : await kernel.listen({ port: 0 });
 const t2 = performance.now();
 ready(server, { createKernelMs: Math.round(t1 - t0), listenMs: Math.round(t2 - t0), adapter });

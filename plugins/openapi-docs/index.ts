@@ -16,7 +16,7 @@ export type { OpenapiDocsOptions, ResolvedOpenapiDocsOptions } from './options.j
  * @example
  * import { openapiDocs } from './plugins/openapi-docs/index.js'
  * const kernel = await createKernel({ contract: 'openapi/api.yaml', handlers, plugins: [openapiDocs({ title: 'Tasks' })] })
- * app.use('/api/v1', kernel.router) // Swagger UI at /api/v1/docs/
+ * app.use('/api/v1', expressMiddleware(kernel)) // Swagger UI at /api/v1/docs/
  */
 export const openapiDocs = definePlugin<ResolvedOpenapiDocsOptions, OpenapiDocsOptions>({
   name: 'openapi-docs',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
+import { expressMiddleware, listen as listenExpress } from '../../core/http/express.js';
 import request from 'supertest';
 import { createKernel, type Kernel } from '../../core/index.js';
 import { FIXTURE, fixtureHandlers, fixtureKernel } from '../helpers.js';
@@ -28,8 +29,8 @@ describe('Express embedding', () => {
     });
     app = express();
     app.get('/', (_req, res) => void res.send('the app home page'));
-    app.use('/api/v1', v1.router);
-    app.use('/api/v2', v2.router);
+    app.use('/api/v1', expressMiddleware(v1));
+    app.use('/api/v2', expressMiddleware(v2));
     app.get('/about', (_req, res) => void res.send('about the app'));
   });
   afterAll(async () => {
@@ -59,9 +60,9 @@ describe('Express embedding', () => {
   });
 
   it('passes unknown paths on to the app with notFound: "next"', async () => {
-    const kernel = await fixtureKernel({ notFound: 'next' });
+    const kernel = await fixtureKernel();
     const shared = express();
-    shared.use(kernel.router);
+    shared.use(expressMiddleware(kernel, { notFound: 'next' }));
     shared.get('/legacy', (_req, res) => void res.send('legacy route'));
     expect((await request(shared).get('/legacy')).text).toBe('legacy route');
     expect((await request(shared).get('/hello')).body).toEqual({ hello: 'world' });
@@ -72,7 +73,7 @@ describe('Express embedding', () => {
   it('takes a body already parsed by express.json() mounted before it', async () => {
     const parsed = express();
     parsed.use(express.json());
-    parsed.use(v1.router);
+    parsed.use(expressMiddleware(v1));
     const res = await request(parsed)
       .post('/items')
       .send({ name: 'n', email: 'a@b.co', age: 20, kind: 'a', createdAt: '2024-01-01T00:00:00Z' });
@@ -102,7 +103,7 @@ describe.each(['express', 'node'] as const)('kernel.listen and graceful close (%
     const gated = gatedKernel('slow');
     const { inHandler, release } = gated;
     const kernel = await gated.kernel;
-    const { url } = await kernel.listen({ port: 0, adapter });
+    const { url } = adapter === 'express' ? await listenExpress(kernel, { port: 0 }) : await kernel.listen({ port: 0 });
     expect((await fetch(`${url}/items`)).status).toBe(200);
     const slow = fetch(`${url}/hello`).then(async (r) => ({ status: r.status, body: await r.json() }));
     await inHandler;

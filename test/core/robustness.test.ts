@@ -39,7 +39,7 @@ describe('robustness', () => {
           }),
       },
     });
-    ({ url } = await kernel.listen({ port: 0, adapter: 'node' }));
+    ({ url } = await kernel.listen({ port: 0 }));
   });
   afterAll(() => kernel.close());
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { expressMiddleware } from '../../../core/http/express.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../../../core/index.js';
@@ -87,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM))('openapi-docs in a browser (skipped: /usr
 
   it('renders under a mount path (/api/v1/docs)', async () => {
     const app = express();
-    app.use('/api/v1', kernel.router);
+    app.use('/api/v1', expressMiddleware(kernel));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Stream } from 'node:stream';
 import express from 'express';
+import { expressMiddleware } from '../../../core/http/express.js';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -146,7 +147,7 @@ describe('openapi-docs mounted under /api/v1', () => {
   beforeAll(async () => {
     kernel = await fixtureKernel({ plugins: [openapiDocs()] });
     app = express();
-    app.use('/api/v1', kernel.router);
+    app.use('/api/v1', expressMiddleware(kernel));
   });
   afterAll(() => kernel.close());
 
