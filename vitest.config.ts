@@ -1,6 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `import ... from 'burrowjs'` (and its subpaths) in tests resolves to the sources,
+ * through the `burrowjs-source` condition of package.json's exports, as `tsc`
+ * (`customConditions`) and `tsx --conditions=burrowjs-source` do.
+ */
+const { name, exports } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  exports: Record<string, string | Record<string, string>>;
+};
+const sourceAliases = Object.entries(exports).flatMap(([subpath, target]) => {
+  const source = typeof target === 'object' ? target['burrowjs-source'] : undefined;
+  if (!source) return [];
+  const specifier = name + subpath.slice(1);
+  return [{ find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`), replacement: fileURLToPath(new URL(source, import.meta.url)) }];
+});
+
 export default defineConfig({
+  resolve: { alias: sourceAliases },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

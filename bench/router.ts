@@ -8,7 +8,7 @@
  * The runner (bench/run.ts) starts it pinned to core 0 and reads its
  * `ROUTERJSON` line.
  */
-import { createRouter } from '../core/router.js';
+import { createRouter } from '../core/request/router.js';
 import { fillers, generateContract } from './lib/contract.js';
 
 export interface RouterFigure {

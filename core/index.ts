@@ -1,22 +1,26 @@
 /**
- * Burrow's public API. Everything a plugin or an application uses is exported
- * from here; files under `internal/` are not.
+ * Burrow's public API (`burrowjs`). Everything a plugin or an application uses is
+ * exported from here; files under `internal/` are not. The Express adapter is
+ * `burrowjs/express`; each plugin has its own subpath (`burrowjs/plugins/<name>`).
  */
-export { createKernel, type KernelOptions } from './kernel.js';
-export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, Listening } from './kernel-types.js';
-export { definePlugin, type Plugin, type PluginEntry, type OptionsParser } from './plugin.js';
-export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AppHook, type Hooks } from './hooks.js';
-export { createRegistry, type Registry } from './registry.js';
-export { RequestContext, type RequestState, type SentResponse } from './context.js';
-export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResult, type SecuritySchemeObject } from './security.js';
-export type { ExtensionBinder, ExtensionSite } from './extensions.js';
+export { createKernel } from './kernel/create-kernel.js';
+export type { KernelOptions } from './kernel/options.js';
+export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, Listening } from './kernel/types.js';
+export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
+export { definePlugin, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
+export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AppHook, type Hooks } from './plugin/hooks.js';
+export { createRegistry, type Registry } from './plugin/registry.js';
+export { createEventBus, type EventBus, type BurrowEvents, type EventName, type EventListener } from './plugin/events.js';
+export { BURROW_EXTENSIONS, type ExtensionBinder, type ExtensionSite, type BindResult } from './plugin/extensions.js';
 export type { ContractFragment } from './contract/compose.js';
 export { loadContract, type LoadedContract, type OpenApiDocument, type ContractSource } from './contract/load.js';
 export type { ContractProblem } from './contract/problems.js';
-export type { CompiledOperation, RequiredScheme } from './operation.js';
-export type { Reply, ResponseValidationOptions } from './response.js';
-export { BurrowError, defineErrors, isBurrowError, type ValidationIssue, type BurrowErrorInit } from './errors/burrow-error.js';
-export { CORE_ERRORS, CORE_STATUS, type CoreErrorCode, type ErrorSpec } from './errors/codes.js';
+export { RequestContext, type RequestState, type SentResponse } from './request/context.js';
+export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResult, type SecuritySchemeObject } from './request/security.js';
+export type { CompiledOperation, RequiredScheme, RawHandler } from './request/operation.js';
+export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './request/handler-types.js';
+export type { Reply, ResponseValidationOptions } from './response/reply.js';
+export { BurrowError, coreError, defineErrors, isBurrowError, type ErrorFamily, type ValidationIssue, type BurrowErrorInit } from './errors/burrow-error.js';
+export { CORE_ERRORS, type CoreErrorCode, type ErrorSpec, type ErrorParams } from './errors/codes.js';
 export { toProblem, type Problem } from './errors/problem.js';
-export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './logger.js';
-export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './types.js';
+export type { ErrorRegistry, CatalogEntry } from './errors/catalog.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createKernel, type KernelOptions } from '../core/index.js';
-import { createTaskHandlers } from './handlers.js';
+import { createTaskHandlers, taskErrors } from './handlers.js';
 import { createMemoryTaskStore, type TaskStore } from './store.js';
 
 /** The example's contract file. */
@@ -16,6 +16,7 @@ export async function createExampleKernel(options: { store?: TaskStore } & Parti
   return createKernel({
     contract: CONTRACT,
     handlers: createTaskHandlers(store),
+    errors: [taskErrors],
     plugins: [openapiDocs()],
     ...rest,
   });

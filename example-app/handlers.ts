@@ -4,10 +4,16 @@ import type { TaskStore } from './store.js';
 
 /** The example's own error codes, with the same guarantees as Burrow's. */
 export const taskErrors = defineErrors({
-  TASKS_ERR_NOT_FOUND: { status: 404, title: 'No task has this id' },
+  TASKS_ERR_NOT_FOUND: {
+    status: 404,
+    title: 'No task has this id',
+    detail: 'no task has the id {id}',
+    means: 'The task was deleted, or never existed.',
+    do: 'List the tasks (`GET /tasks`) to find a current id.',
+  },
 });
 
-const notFound = (id: string) => taskErrors.create('TASKS_ERR_NOT_FOUND', { detail: `no task has the id ${id}` });
+const notFound = (id: string) => taskErrors.create('TASKS_ERR_NOT_FOUND', { id });
 
 /**
  * The handlers of the task contract, one per operationId, typed from the contract:

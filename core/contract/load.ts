@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
-import { BurrowError } from '../errors/burrow-error.js';
+import { coreError } from '../errors/burrow-error.js';
 import { formatProblems, pointerTokens, toPointer, type ContractProblem } from './problems.js';
 import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './validate-document.js';
 
@@ -31,33 +31,29 @@ export type ContractSource = string | URL | OpenApiDocument;
 export async function loadContract(source: ContractSource, options: { cache?: ContractCache } = {}): Promise<LoadedContract> {
   const rootFile = typeof source === 'string' ? path.resolve(source) : source instanceof URL ? path.resolve(source.pathname) : undefined;
   const files = new Map<string, unknown>();
+  const base = rootFile ?? path.join(process.cwd(), '/');
+  // continueOnError: every broken `$ref` and unparsable file is reported, not only the first.
+  const refOptions = { continueOnError: true } as never;
   let document: OpenApiDocument;
   try {
     if (rootFile) {
-      const $refs = (await $RefParser.resolve(rootFile)) as unknown as { values(): Record<string, unknown> };
+      const $refs = (await $RefParser.resolve(rootFile, refOptions)) as unknown as { values(): Record<string, unknown> };
       for (const [file, value] of Object.entries($refs.values())) files.set(path.resolve(file), value);
-      document = (await $RefParser.bundle(rootFile)) as unknown as OpenApiDocument;
+      document = (await $RefParser.bundle(rootFile, refOptions)) as unknown as OpenApiDocument;
     } else {
-      const inline = structuredClone(source as OpenApiDocument);
-      files.set('<inline>', source);
-      document = (await $RefParser.bundle(process.cwd() + '/', inline as never, {})) as unknown as OpenApiDocument;
+      files.set(base, source);
+      document = (await $RefParser.bundle(base, structuredClone(source as OpenApiDocument) as never, refOptions)) as unknown as OpenApiDocument;
     }
   } catch (error) {
-    throw new BurrowError('BURROW_ERR_BOOT_CONTRACT_INVALID', {
-      detail: `the contract could not be read:\n  - ${describeLoadError(error, rootFile)}`,
-      cause: error,
-    });
+    const problems = loadErrors(error).map((e) => `  - ${describeLoadError(e, files, base)}`);
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: problems.join('\n') }, { cause: error });
   }
   inlinePathRefs(document);
-  const root = rootFile ?? '<inline>';
-  const locate = (pointer: string) => locateInFiles(files, root, pointer);
+  const locate = (pointer: string) => locateInFiles(files, base, pointer);
   const { version, problems } = await checkOpenApiDocument(document, options.cache ?? defaultContractCache());
   if (problems.length) {
     const located: ContractProblem[] = problems.map((p) => ({ ...locate(p.pointer), message: p.message }));
-    throw new BurrowError('BURROW_ERR_BOOT_CONTRACT_INVALID', {
-      detail: `the contract has ${located.length} problem(s):\n${formatProblems(located)}`,
-      extensions: { problems: located },
-    });
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_INVALID', { count: located.length, problems: formatProblems(located) }, { extensions: { problems: located } });
   }
   return { document, version: version! };
 }
@@ -68,14 +64,56 @@ export async function readDocumentFile(file: string | URL): Promise<any> {
   return String(file).endsWith('.json') ? JSON.parse(text) : parseYaml(text);
 }
 
-function describeLoadError(error: unknown, rootFile: string | undefined): string {
-  const e = error as { message?: string; source?: string; path?: string; errors?: unknown[] };
-  const where = e.source ? relative(e.source) : rootFile ? relative(rootFile) : '<inline>';
-  return `${where}: ${e.message ?? String(error)}`;
+/** What json-schema-ref-parser reports: one error, or a group of them (`continueOnError`). */
+interface RefParserError {
+  code?: string;
+  message?: string;
+  /** The file the error is about: the one holding the `$ref` (ERESOLVER) or the one it points into (EMISSINGPOINTER). */
+  source?: string;
+  /** Where the `$ref` is: tokens inside `source` (ERESOLVER), or inside the root document (EMISSINGPOINTER). */
+  path?: (string | number)[];
+  errors?: RefParserError[];
 }
 
-function relative(file: string): string {
-  return file.startsWith('<') ? file : path.relative(process.cwd(), file) || file;
+function loadErrors(error: unknown): RefParserError[] {
+  const group = error as RefParserError;
+  return Array.isArray(group?.errors) && group.errors.length ? group.errors : [group];
+}
+
+/**
+ * One line per broken part, naming the file and the JSON pointer of the `$ref`
+ * that is broken — what a newcomer needs to open the right file at the right place.
+ */
+function describeLoadError(error: RefParserError, files: Map<string, unknown>, base: string): string {
+  const source = error.source ? path.resolve(error.source) : base;
+  const tokens = (error.path ?? []).map(String);
+  if (error.code === 'EMISSINGPOINTER' || error.code === 'ERESOLVER') {
+    const at = error.code === 'ERESOLVER' ? { file: relative(source, base), pointer: toPointer(tokens) } : locateInFiles(files, base, toPointer(tokens));
+    const ref = refAt(files, at.file === relative(source, base) ? source : path.resolve(at.file), at.pointer, base);
+    const what =
+      error.code === 'ERESOLVER'
+        ? `$ref ${JSON.stringify(ref ?? '?')} names a file that cannot be read`
+        : `$ref ${JSON.stringify(ref ?? '?')} points at a location that does not exist in ${relative(source, base)}`;
+    return `${at.file}#${at.pointer}: ${what}`;
+  }
+  if (error.code === 'EPARSER') return `${relative(source, base)}: is not valid YAML or JSON: ${firstLine(error.message)}`;
+  return `${relative(source, base)}: ${firstLine(error.message ?? String(error))}`;
+}
+
+function refAt(files: Map<string, unknown>, file: string, pointer: string, base: string): string | undefined {
+  const root = files.get(file) ?? files.get(base) ?? files.get(path.resolve(base));
+  const node = pointerTokens(pointer).reduce<any>((n, t) => n?.[t], root);
+  return typeof node?.$ref === 'string' ? node.$ref : undefined;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0]!.trim();
+}
+
+function relative(file: string, base?: string): string {
+  // An inline document is "based" at the working directory: name it as what it is.
+  if (base !== undefined && base.endsWith(path.sep) && path.resolve(file) === path.resolve(base)) return '<inline>';
+  return path.relative(process.cwd(), file) || file;
 }
 
 /**
@@ -101,7 +139,7 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
     node = node?.[token];
     here.push(token);
   }
-  return { file: relative(file), pointer: toPointer(here) };
+  return { file: relative(file, rootFile), pointer: toPointer(here) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CORE_ERRORS, type CoreErrorCode, type ErrorSpec } from './codes.js';
+import { CORE_ERRORS, fillTemplate, type CoreErrorCode, type ErrorParams, type ErrorSpec } from './codes.js';
 
 /** One failure of validation, as it appears in a problem's `errors` list. */
 export interface ValidationIssue {
@@ -14,6 +14,7 @@ export interface ValidationIssue {
 
 /** Extra fields carried by a {@link BurrowError}. */
 export interface BurrowErrorInit {
+  /** The detail, for codes whose spec has no `detail` template (a template always wins). */
   detail?: string;
   errors?: ValidationIssue[];
   headers?: Record<string, string>;
@@ -24,34 +25,52 @@ export interface BurrowErrorInit {
 
 /**
  * The one error type that reaches clients. It carries a registered `code`; the
- * status and title come from the registry the code belongs to.
- *
- * @example
- * throw new BurrowError('BURROW_ERR_AUTH_FORBIDDEN', { detail: 'scope tasks:write is required' })
+ * status, title and detail come from the code's spec. Create one with
+ * {@link coreError} (Burrow's codes) or the `create` of a {@link defineErrors}
+ * family (a plugin's or an app's codes).
  */
 export class BurrowError extends Error {
   readonly code: string;
   readonly status: number;
   readonly title: string;
-  readonly detail?: string;
+  readonly detail: string;
   readonly errors?: ValidationIssue[];
   readonly headers?: Record<string, string>;
   readonly extensions?: Record<string, unknown>;
 
-  constructor(code: CoreErrorCode, init?: BurrowErrorInit);
-  constructor(code: string, init: BurrowErrorInit | undefined, spec: ErrorSpec);
-  constructor(code: string, init: BurrowErrorInit = {}, spec?: ErrorSpec) {
-    const resolved = spec ?? CORE_ERRORS[code as CoreErrorCode];
-    super(init.detail ?? resolved.title, init.cause === undefined ? undefined : { cause: init.cause });
+  constructor(code: string, spec: ErrorSpec, params: Record<string, string | number> = {}, init: BurrowErrorInit = {}) {
+    const detail = spec.detail !== undefined ? fillTemplate(spec.detail, params) : (init.detail ?? spec.title);
+    super(detail, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'BurrowError';
     this.code = code;
-    this.status = resolved.status;
-    this.title = resolved.title;
-    this.detail = init.detail;
-    this.errors = init.errors;
-    this.headers = init.headers;
-    this.extensions = init.extensions;
+    this.status = spec.status;
+    this.title = spec.title;
+    this.detail = detail;
+    if (init.errors) this.errors = init.errors;
+    if (init.headers) this.headers = init.headers;
+    if (init.extensions) this.extensions = init.extensions;
   }
+}
+
+/**
+ * The arguments after the code: the params of its template and the extras, or —
+ * for a code whose spec has no `detail` template — the extras alone (`{ detail }`).
+ */
+type ParamsArg<S> = S extends { detail: string }
+  ? keyof ErrorParams<S> extends never
+    ? [params?: Record<string, never>, init?: BurrowErrorInit]
+    : [params: ErrorParams<S>, init?: BurrowErrorInit]
+  : [init?: BurrowErrorInit];
+
+/**
+ * Creates the error of one of Burrow's core codes; the compiler checks that every
+ * `{hole}` of the code's detail template is given.
+ *
+ * @example
+ * throw coreError('BURROW_ERR_ROUTE_NOT_FOUND', { path: ctx.path })
+ */
+export function coreError<C extends CoreErrorCode>(code: C, ...[params, init]: ParamsArg<(typeof CORE_ERRORS)[C]>): BurrowError {
+  return new BurrowError(code, CORE_ERRORS[code], params as Record<string, string | number> | undefined, init);
 }
 
 /** True for a {@link BurrowError}, also across copies of the module. */
@@ -59,22 +78,32 @@ export function isBurrowError(value: unknown): value is BurrowError {
   return value instanceof BurrowError || (value instanceof Error && value.name === 'BurrowError' && 'code' in value && 'status' in value);
 }
 
+/** A family of error codes declared by a plugin or an app (see {@link defineErrors}). */
+export interface ErrorFamily<T extends Record<string, ErrorSpec> = Record<string, ErrorSpec>> {
+  readonly specs: T;
+  create<C extends keyof T & string>(code: C, ...args: ParamsArg<T[C]>): BurrowError;
+}
+
 /**
  * Declares a family of error codes for a plugin or an application, with the same
- * guarantees as the core registry: each code has a status, and the returned
- * factory only accepts declared codes.
+ * guarantees as the core registry: each code has a status, `create` accepts only
+ * declared codes, and the holes of a `detail` template must be filled. Register
+ * the family with `kernel.errors.addFamily(family)` so that the error catalogue
+ * (`/errors`) documents its codes.
  *
  * @example
  * const taskErrors = defineErrors({
- *   TASKS_ERR_NOT_FOUND: { status: 404, title: 'No task has this id' },
+ *   TASKS_ERR_NOT_FOUND: { status: 404, title: 'No task has this id', detail: 'no task has the id {id}' },
  * })
- * throw taskErrors.create('TASKS_ERR_NOT_FOUND', { detail: `task ${id}` })
+ * throw taskErrors.create('TASKS_ERR_NOT_FOUND', { id })
  */
-export function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T) {
+export function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T): ErrorFamily<T> {
   return {
     specs,
-    create(code: keyof T & string, init?: BurrowErrorInit): BurrowError {
-      return new BurrowError(code, init, specs[code]);
+    create(code, ...args) {
+      const spec = specs[code]!;
+      if (spec.detail === undefined) return new BurrowError(code, spec, {}, args[0] as BurrowErrorInit | undefined);
+      return new BurrowError(code, spec, args[0] as Record<string, string | number> | undefined, (args as unknown[])[1] as BurrowErrorInit | undefined);
     },
   };
 }

@@ -13,17 +13,23 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** Base of the `type` URIs; each code's page is a section of ERRORS.md. */
-export const PROBLEM_TYPE_BASE = 'https://burrow.dev/errors#';
+/** The anchor of a code in the error catalogue: `burrow_err_route_not_found`. */
+export function catalogAnchor(code: string): string {
+  return code.toLowerCase();
+}
 
-/** Builds the problem body of an error for one request. */
-export function toProblem(error: BurrowError, instance: string, requestId: string): Problem {
+/**
+ * Builds the problem body of an error for one request. `typeBase` is the URI of
+ * the error catalogue (`/api/v1/errors`, or the absolute base the app configured);
+ * the `type` is its anchor for the code. Without a catalogue it is `about:blank`.
+ */
+export function toProblem(error: BurrowError, instance: string, requestId: string, typeBase?: string): Problem {
   const problem: Problem = {
     ...error.extensions,
-    type: PROBLEM_TYPE_BASE + error.code.toLowerCase(),
+    type: typeBase === undefined ? 'about:blank' : `${typeBase}#${catalogAnchor(error.code)}`,
     title: error.title,
     status: error.status,
-    detail: error.detail ?? error.title,
+    detail: error.detail,
     instance,
     code: error.code,
     requestId,

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Kernel, Listening, ListenOptions } from '../kernel-types.js';
+import type { Kernel, Listening, ListenOptions } from '../kernel/types.js';
 
 /**
  * Express middleware, typed structurally so that Burrow's declarations need no

@@ -190,8 +190,9 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /**
-                         * @description A URI naming the kind of problem.
-                         * @example https://burrow.dev/errors#burrow_err_request_validation
+                         * Format: uri-reference
+                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
+                         * @example /api/v1/errors#burrow_err_request_validation
                          */
                         type: string;
                         /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
@@ -249,8 +250,9 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /**
-                         * @description A URI naming the kind of problem.
-                         * @example https://burrow.dev/errors#burrow_err_request_validation
+                         * Format: uri-reference
+                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
+                         * @example /api/v1/errors#burrow_err_request_validation
                          */
                         type: string;
                         /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
@@ -314,8 +316,9 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /**
-                         * @description A URI naming the kind of problem.
-                         * @example https://burrow.dev/errors#burrow_err_request_validation
+                         * Format: uri-reference
+                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
+                         * @example /api/v1/errors#burrow_err_request_validation
                          */
                         type: string;
                         /** @description A short summary of the kind of problem; the same for every occurrence of a code. */

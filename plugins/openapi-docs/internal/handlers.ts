@@ -1,16 +1,38 @@
 import { stringify } from 'yaml';
-import type { Kernel, Reply, RequestContext } from '../../../core/index.js';
+import type { Kernel, OpenApiDocument, Reply, RequestContext } from '../../../core/index.js';
+import { BoundedCache, declaresServers, mountServerUrl, withServer } from './servers.js';
 import { PAGE_CACHE, type DocsAsset } from './swagger-ui.js';
 
-/** Serves the composed document: read from the kernel on first use (it exists only after boot). */
+/** How many mount paths the served documents are kept for (each holds the JSON copy and, once asked for, the YAML). */
+export const MOUNT_CACHE_SIZE = 8;
+
+interface ServedDocument {
+  json: OpenApiDocument;
+  yaml?: string;
+}
+
+/**
+ * Serves the composed document: read from the kernel on first use (it exists only
+ * after boot). When the contract declares no `servers`, the document served names
+ * the path the kernel is mounted at (`servers: [{ url: '/api/v1' }]`), so that
+ * Swagger UI's *Try it out* sends requests where the API is; one copy per mount path,
+ * in a small bounded cache. Servers the contract declares are served as they are.
+ */
 export function createSpecHandlers(kernel: Kernel) {
-  let yaml: string | undefined;
+  const served = new BoundedCache<string, ServedDocument>(MOUNT_CACHE_SIZE);
+  const documentFor = (ctx: RequestContext): ServedDocument => {
+    const document = kernel.document;
+    const url = declaresServers(document) ? undefined : mountServerUrl(ctx);
+    // Server URLs start with `/`: the empty key is the document as composed.
+    return served.get(url ?? '', () => ({ json: url === undefined ? document : withServer(document, url) }));
+  };
   return {
-    json: (): Reply => ({ status: 200, body: kernel.document, headers: { 'cache-control': 'no-cache' } }),
-    yaml: (): Reply => {
+    json: (ctx: RequestContext): Reply => ({ status: 200, body: documentFor(ctx).json, headers: { 'cache-control': 'no-cache' } }),
+    yaml: (ctx: RequestContext): Reply => {
+      const entry = documentFor(ctx);
       // No anchors and aliases: a schema used twice is written twice, as every OpenAPI tool expects.
-      yaml ??= stringify(kernel.document, { aliasDuplicateObjects: false });
-      return { status: 200, body: yaml, headers: { 'content-type': 'application/yaml; charset=utf-8', 'cache-control': 'no-cache' } };
+      entry.yaml ??= stringify(entry.json, { aliasDuplicateObjects: false });
+      return { status: 200, body: entry.yaml, headers: { 'content-type': 'application/yaml; charset=utf-8', 'cache-control': 'no-cache' } };
     },
   };
 }

@@ -3,13 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Stream } from 'node:stream';
 import express from 'express';
-import { expressMiddleware } from '../../../core/http/express.js';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { Kernel } from '../../../core/index.js';
+import { createKernel, type Kernel, type OpenApiDocument } from '../../../core/index.js';
 import { openapiDocs } from '../../../plugins/openapi-docs/index.js';
 import { ADAPTERS, agent, fixtureKernel } from '../../helpers.js';
+import { mount } from './mount.js';
 
 const ASSETS = [
   'swagger-ui.css',
@@ -51,7 +51,7 @@ describe.each(ADAPTERS)('openapi-docs (%s adapter)', (adapter) => {
     const res = await agent(kernel, adapter).get('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(res.body).toEqual(JSON.parse(JSON.stringify(kernel.document)));
+    expect(res.body).toEqual({ ...JSON.parse(JSON.stringify(kernel.document)), servers: [{ url: '/' }] });
     expect(res.body.components.schemas.BurrowProblem).toBeDefined();
     expect(res.body.paths['/hello'].get.operationId).toBe('hello');
     expect(res.body.paths['/openapi.json'].get).toMatchObject({ operationId: 'burrowOpenApiJson', tags: ['burrow'] });
@@ -74,6 +74,15 @@ describe.each(ADAPTERS)('openapi-docs (%s adapter)', (adapter) => {
     const text = (yaml.body as Buffer).toString('utf8');
     expect(text).not.toMatch(/^\s*[\w'"-]+:\s*[*&]\w+/m); // no YAML anchors or aliases
     expect(parseYaml(text)).toEqual(json.body);
+  });
+
+  it('names the root as the server when the contract declares none, in JSON and YAML, leaving kernel.document as it is', async () => {
+    const json = await agent(kernel, adapter).get('/openapi.json');
+    expect(json.body.servers).toEqual([{ url: '/' }]);
+    expect(Object.keys(json.body).slice(0, 3)).toEqual(['openapi', 'info', 'servers']);
+    const yaml = await agent(kernel, adapter).get('/openapi.yaml').buffer(true).parse(binary);
+    expect(parseYaml((yaml.body as Buffer).toString('utf8')).servers).toEqual([{ url: '/' }]);
+    expect(kernel.document.servers).toBeUndefined();
   });
 
   it('redirects /docs to docs/ (relative), so the page\'s relative URLs resolve under any mount path', async () => {
@@ -147,7 +156,7 @@ describe('openapi-docs mounted under /api/v1', () => {
   beforeAll(async () => {
     kernel = await fixtureKernel({ plugins: [openapiDocs()] });
     app = express();
-    app.use('/api/v1', expressMiddleware(kernel));
+    app.use('/api/v1', mount(kernel));
   });
   afterAll(() => kernel.close());
 
@@ -170,5 +179,107 @@ describe('openapi-docs mounted under /api/v1', () => {
     expect(spec.status).toBe(200);
     expect(spec.body.paths['/docs/{asset}']).toBeDefined();
     expect((await request(app).get('/api/v1/openapi.yaml')).status).toBe(200);
+  });
+});
+
+/** A small contract, with the root `servers` given (or none). */
+function smallContract(servers?: unknown): OpenApiDocument {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Small', version: '1' },
+    ...(servers === undefined ? {} : { servers }),
+    paths: { '/ping': { get: { operationId: 'ping', responses: { '200': { description: 'pong', content: { 'application/json': { schema: { type: 'string' } } } } } } } },
+  };
+}
+
+const yamlOf = async (app: express.Express, url: string) =>
+  parseYaml(((await request(app).get(url).buffer(true).parse(binary)).body as Buffer).toString('utf8'));
+
+describe('openapi-docs servers: the mount path when the contract declares none', () => {
+  let kernel: Kernel;
+  beforeAll(async () => {
+    kernel = await fixtureKernel({ plugins: [openapiDocs()] });
+  });
+  afterAll(() => kernel.close());
+
+  it('serves servers: [{ url: "/api/v1" }] under /api/v1, in JSON and YAML, the rest of the document unchanged', async () => {
+    const app = express();
+    app.use('/api/v1', mount(kernel));
+    const json = await request(app).get('/api/v1/openapi.json');
+    expect(json.status).toBe(200);
+    expect(json.body.servers).toEqual([{ url: '/api/v1' }]);
+    expect(json.body).toEqual({ ...JSON.parse(JSON.stringify(kernel.document)), servers: [{ url: '/api/v1' }] });
+    const yaml = await request(app).get('/api/v1/openapi.yaml');
+    expect(yaml.headers['content-type']).toBe('application/yaml; charset=utf-8');
+    expect(await yamlOf(app, '/api/v1/openapi.yaml')).toEqual(json.body);
+    expect(kernel.document.servers).toBeUndefined();
+  });
+
+  it('serves each mount path of one kernel its own servers, however the requests interleave', async () => {
+    const app = express();
+    app.use('/api/v1', mount(kernel));
+    app.use('/internal/docs-api', mount(kernel));
+    app.use(mount(kernel));
+    for (let round = 0; round < 2; round++) {
+      for (const [prefix, url] of [['/api/v1', '/api/v1'], ['/internal/docs-api', '/internal/docs-api'], ['', '/']]) {
+        expect((await request(app).get(`${prefix}/openapi.json`)).body.servers).toEqual([{ url }]);
+        expect((await yamlOf(app, `${prefix}/openapi.yaml`)).servers).toEqual([{ url }]);
+      }
+    }
+  });
+
+  it('takes the mount path from the request path alone: Host and X-Forwarded-* change nothing', async () => {
+    const app = express();
+    app.use('/api/v1', mount(kernel));
+    const res = await request(app)
+      .get('/api/v1/openapi.json')
+      .set('host', 'evil.example')
+      .set('x-forwarded-host', 'evil.example')
+      .set('x-forwarded-proto', 'https')
+      .set('x-forwarded-prefix', '/elsewhere');
+    expect(res.body.servers).toEqual([{ url: '/api/v1' }]);
+    expect((await request(app).get('/api/v1/openapi.yaml').set('host', 'evil.example').set('x-forwarded-prefix', '/elsewhere')).text).toMatch(
+      /^servers:\n {2}- url: \/api\/v1$/m,
+    );
+  });
+
+  it('follows a mount path with a parameter, and serves no servers for one a browser would not resolve to itself', async () => {
+    const app = express();
+    app.use('/tenants/:tenant', mount(kernel));
+    // More tenants than the cache holds: each still gets its own.
+    for (let i = 0; i < 20; i++) expect((await request(app).get(`/tenants/t${i}/openapi.json`)).body.servers).toEqual([{ url: `/tenants/t${i}` }]);
+    expect((await request(app).get('/tenants/a%20b/openapi.json')).body.servers).toEqual([{ url: '/tenants/a%20b' }]);
+    for (const tenant of ['..', '%2e%2E', '.']) {
+      const res = await request(app).get(`/tenants/${tenant}/openapi.json`);
+      expect(res.status, tenant).toBe(200);
+      expect(res.body.servers, tenant).toBeUndefined();
+    }
+  });
+});
+
+describe('openapi-docs servers the contract declares', () => {
+  it.each([
+    ['an absolute URL', [{ url: 'https://api.example.com/v1', description: 'Production' }]],
+    ['a relative URL with a variable', [{ url: '/{version}', variables: { version: { default: 'v2' } } }, { url: '/v1' }]],
+  ])('are served as they are (%s), at the root and under /api/v1, in JSON and YAML', async (_, servers) => {
+    const kernel = await createKernel({ contract: smallContract(servers), handlers: { ping: () => ({ status: 200, body: 'pong' }) }, logger: { level: 'silent' }, plugins: [openapiDocs()] });
+    const app = express();
+    app.use('/api/v1', mount(kernel));
+    app.use(mount(kernel));
+    for (const prefix of ['', '/api/v1']) {
+      expect((await request(app).get(`${prefix}/openapi.json`)).body.servers).toEqual(servers);
+      expect((await yamlOf(app, `${prefix}/openapi.yaml`)).servers).toEqual(servers);
+    }
+    await kernel.close();
+  });
+
+  it('count as none when the list is empty', async () => {
+    const kernel = await createKernel({ contract: smallContract([]), handlers: { ping: () => ({ status: 200, body: 'pong' }) }, logger: { level: 'silent' }, plugins: [openapiDocs()] });
+    const app = express();
+    app.use('/api/v1', mount(kernel));
+    expect((await request(app).get('/api/v1/openapi.json')).body.servers).toEqual([{ url: '/api/v1' }]);
+    expect((await yamlOf(app, '/api/v1/openapi.yaml')).servers).toEqual([{ url: '/api/v1' }]);
+    expect((await agent(kernel, 'node').get('/openapi.json')).body.servers).toEqual([{ url: '/' }]);
+    await kernel.close();
   });
 });

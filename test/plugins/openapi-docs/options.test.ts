@@ -89,8 +89,8 @@ describe('openapi-docs options', () => {
     const error = (await createKernel({ contract, handlers: { mine: () => ({ status: 200 }) }, logger: { level: 'silent' }, plugins: [openapiDocs()] }).catch(
       (e) => e,
     )) as BurrowError;
-    expect(error.code).toBe('BURROW_ERR_BOOT_CONFORMANCE');
-    expect(error.detail).toContain('#/paths/~1openapi.json/get: contributed by openapi-docs');
+    expect(error.code).toBe('BURROW_ERR_BOOT_CONTRIBUTION_CONFLICT');
+    expect(error.detail).toContain('#/paths/~1openapi.json/get: contributed by plugin openapi-docs');
   });
 });
 

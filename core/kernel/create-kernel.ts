@@ -1,0 +1,222 @@
+import { createHooks } from '../plugin/hooks.js';
+import { createRegistry, type Registry } from '../plugin/registry.js';
+import { orderPlugins, parsePluginOptions, toEntry, type PluginEntry } from '../plugin/define-plugin.js';
+import { createEventBus } from '../plugin/events.js';
+import { findExtensionUses, checkExtensionUses, type ExtensionBinder } from '../plugin/extensions.js';
+import { loadContract } from '../contract/load.js';
+import { readBurrowFragment } from '../contract/assets.js';
+import { addedResponseKey, composeDocument, type ContractFragment } from '../contract/compose.js';
+import { checkOpenApiDocument, defaultContractCache } from '../contract/validate-document.js';
+import { checkContract, checkHandlers, type HandlerSource } from '../contract/conformance.js';
+import { createValidationEngine } from '../validation/engine.js';
+import { compileOperation, type CompiledOperation, type RawHandler } from '../request/operation.js';
+import { createRouter } from '../request/router.js';
+import { createPipeline, type PipelineState } from '../request/pipeline.js';
+import type { Verifier, SecuritySchemeObject } from '../request/security.js';
+import { BurrowError, coreError, isBurrowError } from '../errors/burrow-error.js';
+import { CATALOG_OPERATION_ID, catalogFragment, createCatalogHandler, createErrorRegistry } from '../errors/catalog.js';
+import { resolveKernelOptions, type KernelOptions } from './options.js';
+import { createLifecycle } from './lifecycle.js';
+import { compileAll, warmUp } from './warm-up.js';
+import type { HealthCheck, Kernel, ShutdownStep } from './types.js';
+
+export type { KernelOptions } from './options.js';
+
+/**
+ * Boots a kernel: loads and checks the contract, sets up the plugins in dependency
+ * order, composes the served document, and refuses to start — with one error
+ * listing every problem — when contract and code disagree.
+ *
+ * @example
+ * const kernel = await createKernel({ contract: 'openapi/api.yaml', handlers, plugins: [openapiDocs()] })
+ * app.use('/api/v1', expressMiddleware(kernel))
+ */
+export async function createKernel(options: KernelOptions): Promise<Kernel> {
+  const resolved = resolveKernelOptions(options);
+  const { logger } = resolved;
+  const hooks = createHooks();
+  const handlers = createRegistry<RawHandler>('operation handler');
+  const security = createRegistry<Verifier>('security verifier');
+  const extensions = createRegistry<ExtensionBinder>('extension binder');
+  const contract = createRegistry<ContractFragment>('contract contribution');
+  const health = createRegistry<HealthCheck>('health check');
+  const shutdown = createRegistry<ShutdownStep>('shutdown step');
+  const errors = createErrorRegistry();
+  const events = createEventBus(logger);
+  for (const [id, handler] of Object.entries(options.handlers ?? {})) handlers.add(id, handler as RawHandler, 'app');
+  for (const [scheme, verifier] of Object.entries(options.security ?? {})) security.add(scheme, verifier, 'app');
+  for (const family of options.errors ?? []) errors.addFamily(family, 'app');
+
+  const entries = orderPlugins((options.plugins ?? []).map(toEntry));
+  const parsed = entries.map((entry) => parseCollected(entry));
+  const optionProblems = parsed.filter((p): p is BurrowError => isBurrowError(p));
+  if (optionProblems.length) throw coreError('BURROW_ERR_BOOT_PLUGIN_OPTIONS', { problems: optionProblems.map((e) => e.detail).join('\n') });
+  const cache = options.contractCache ?? defaultContractCache();
+  const loaded = await loadContract(options.contract, { cache });
+
+  const inflight: PipelineState['inflight'] = { count: 0, closing: false };
+  const stats = { responseViolations: 0 };
+  const closers: ShutdownStep[] = [];
+  let booted: { document: any; operations: Map<string, CompiledOperation>; handle: Kernel['handle'] } | undefined;
+  const ready = (member: string) => {
+    if (!booted) throw coreError('BURROW_ERR_KERNEL_NOT_READY', { member });
+    return booted;
+  };
+  const lifecycle = createLifecycle({ logger, hooks, health, shutdown, events, closers, inflight, closeTimeout: resolved.closeTimeout, serve: () => ready('listen').handle });
+
+  const kernel: Kernel = {
+    logger,
+    hooks,
+    handlers,
+    security,
+    extensions,
+    contract,
+    health,
+    shutdown,
+    errors,
+    events,
+    version: loaded.version,
+    stats,
+    get document() {
+      return ready('document').document;
+    },
+    get operations() {
+      return ready('operations').operations;
+    },
+    handle: (req, res, notFound) => ready('handle').handle(req, res, notFound),
+    // light-my-request is loaded on first use: a server that never injects does not carry it.
+    inject: async (injectOptions) => (await import('light-my-request')).default(ready('inject').handle as never, injectOptions as never) as never,
+    listen: lifecycle.listen,
+    attach: lifecycle.attach,
+    checkHealth: lifecycle.checkHealth,
+    compileAll: () => compileAll(ready('compileAll').operations.values(), resolved.responseValidation.rate),
+    close: lifecycle.close,
+  };
+
+  // Burrow's own contribution: the error catalogue that every problem's `type` points at.
+  if (resolved.catalogPath) {
+    contract.add('error-catalog', catalogFragment(resolved.catalogPath), 'burrow');
+    handlers.add(CATALOG_OPERATION_ID, createCatalogHandler(errors, () => String(kernel.document.info?.title ?? 'API')) as RawHandler, 'burrow');
+  }
+
+  // Plugins set up in dependency order; the app's contract is loaded, contributions are not yet composed.
+  for (let i = 0; i < entries.length; i++) {
+    const { plugin } = entries[i]!;
+    let closer: Awaited<ReturnType<typeof plugin.setup>>;
+    try {
+      closer = await plugin.setup(scopedKernel(kernel, plugin.name), parsed[i]);
+    } catch (error) {
+      if (isBurrowError(error)) throw error;
+      throw coreError('BURROW_ERR_BOOT_PLUGIN_SETUP', { name: plugin.name, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    }
+    if (typeof closer === 'function') closers.push(closer);
+  }
+
+  const composed = composeDocument(
+    loaded.document,
+    contract.entries().map(([name, fragment]) => ({ owner: contract.ownerOf(name) ?? name, fragment })),
+    await readBurrowFragment('problem.yaml'),
+  );
+  const contributed = [...composed.problems];
+  if (contract.keys().length) {
+    const { problems } = await checkOpenApiDocument(composed.document, cache);
+    contributed.push(...problems.map((p) => `#${p.pointer}: ${p.message} (in the composed contract)`));
+  }
+  if (contributed.length) throw coreError('BURROW_ERR_BOOT_CONTRIBUTION_CONFLICT', { problems: contributed.map((p) => `  - ${p}`).join('\n') });
+
+  const engine = await createValidationEngine(composed.document, loaded.version);
+  const problems = checkContract({ document: composed.document, operations: engine.operations, verifiers: security.keys() });
+  const binders = new Map(extensions.entries());
+  const checkedUses = checkExtensionUses(findExtensionUses(composed.document), binders);
+  problems.push(...checkedUses.problems);
+
+  const rootExtensions = Object.fromEntries(Object.entries(composed.document).filter(([k]) => k.startsWith('x-burrow-')));
+  const router = createRouter<CompiledOperation>();
+  const operations = new Map<string, CompiledOperation>();
+  const byPath = new Map<string, CompiledOperation>();
+  for (const op of engine.operations) {
+    if (!op.operationId) continue;
+    const compiled = compileOperation(op, engine, rootExtensions, (status) => composed.added.has(addedResponseKey(op.path, op.method, status)));
+    if (!operations.has(compiled.id)) operations.set(compiled.id, compiled);
+    byPath.set(`${op.method} ${op.path}`, compiled);
+    try {
+      router.add(op.method, op.path, compiled);
+    } catch (error) {
+      if (!isBurrowError(error)) throw error;
+      problems.push(error.detail);
+    }
+  }
+
+  // Binders see every well-formed use; for an operation they may supply its handler.
+  const bound = new Map<string, RawHandler>();
+  const sources: HandlerSource[] = handlers.keys().map((id) => ({ operationId: id, owner: `the handler registered by ${handlers.ownerOf(id)}` }));
+  for (const use of checkedUses.valid) {
+    const operation = use.method ? byPath.get(`${use.method} ${use.path}`) : undefined;
+    const value = operation ? operation.extensions[use.name] : use.value;
+    const result = await binders.get(use.name)!.bind({ name: use.name, value, operation, pointer: use.pointer });
+    if (result && typeof result.handler === 'function' && operation) {
+      sources.push({ operationId: operation.id, owner: `${use.name}, bound by ${extensions.ownerOf(use.name)}` });
+      bound.set(operation.id, result.handler);
+    }
+  }
+  problems.push(...checkHandlers(engine.operations, sources));
+  if (problems.length) {
+    throw coreError('BURROW_ERR_BOOT_CONFORMANCE', { count: problems.length, problems: problems.map((p) => `  - ${p}`).join('\n') }, { extensions: { problems } });
+  }
+  for (const op of operations.values()) op.handler = bound.get(op.id) ?? handlers.get(op.id)!;
+
+  const handle = createPipeline({
+    router,
+    hooks,
+    verifiers: new Map(security.entries()),
+    schemes: (composed.document.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>,
+    logger,
+    bodyLimit: resolved.bodyLimit,
+    bodyTimeout: resolved.bodyTimeout,
+    responseValidation: resolved.responseValidation,
+    inflight,
+    stats,
+    typeBase: problemTypeBase(resolved.typeBase, resolved.catalogPath),
+  });
+  booted = { document: composed.document, operations, handle };
+
+  if (resolved.compile === 'eager') kernel.compileAll();
+  else if (resolved.compile === 'background') {
+    warmUp(operations.values(), { responseRate: resolved.responseValidation.rate, logger, stopped: () => inflight.closing });
+  }
+  for (const hook of hooks.list('onReady')) await hook();
+  logger.debug('kernel ready', { operations: operations.size, plugins: entries.map((e) => e.plugin.name) });
+  return kernel;
+
+  function parseCollected(entry: PluginEntry): unknown {
+    try {
+      return parsePluginOptions(entry.plugin, entry.input);
+    } catch (error) {
+      return error;
+    }
+  }
+}
+
+/**
+ * Where the `type` of a problem points: the configured absolute base, else the
+ * catalogue under the path the kernel is mounted at (`/api/v1/errors`), else nowhere.
+ */
+function problemTypeBase(typeBase: string | undefined, catalogPath: string | undefined): PipelineState['typeBase'] {
+  if (typeBase) return () => typeBase;
+  if (catalogPath) return (ctx) => ctx.mountPath + catalogPath;
+  return undefined;
+}
+
+/** A view of the kernel whose registries record the plugin as the owner of what it adds. */
+function scopedKernel(kernel: Kernel, owner: string): Kernel {
+  const scope = <V>(registry: Registry<V>) => ({ ...registry, add: (key: string, value: V) => registry.add(key, value, `plugin ${owner}`) });
+  return Object.create(kernel, {
+    handlers: { value: scope(kernel.handlers) },
+    security: { value: scope(kernel.security) },
+    extensions: { value: scope(kernel.extensions) },
+    contract: { value: scope(kernel.contract) },
+    health: { value: scope(kernel.health) },
+    shutdown: { value: scope(kernel.shutdown) },
+    errors: { value: { ...scope(kernel.errors), addFamily: (family: Parameters<Kernel['errors']['addFamily']>[0]) => kernel.errors.addFamily(family, `plugin ${owner}`) } },
+  });
+}

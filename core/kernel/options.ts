@@ -1,0 +1,120 @@
+import type { Logger } from 'winston';
+import type { ContractSource } from '../contract/load.js';
+import type { ContractCache } from '../contract/validate-document.js';
+import type { Plugin, PluginEntry } from '../plugin/define-plugin.js';
+import type { Verifier } from '../request/security.js';
+import type { HandlerMap } from '../request/handler-types.js';
+import type { ResponseValidationOptions } from '../response/reply.js';
+import { coreError, type ErrorFamily } from '../errors/burrow-error.js';
+import { createLogger, type LoggerOptions } from './logger.js';
+
+/** Options of `createKernel`. */
+export interface KernelOptions {
+  /** The contract: a path to a YAML or JSON file (split files joined by `$ref`), or a document object. */
+  contract: ContractSource;
+  /** The application's handlers by operationId (see `defineHandlers`). */
+  handlers?: HandlerMap;
+  /** The application's security verifiers by `components.securitySchemes` name (plugins add theirs too). */
+  security?: Record<string, Verifier>;
+  /** The application's own error codes (`defineErrors({...})`), listed in the error catalogue. */
+  errors?: ErrorFamily[];
+  /** Plugins, as `plugin` or `plugin(options)`. */
+  plugins?: (Plugin<any> | PluginEntry)[];
+  /** A winston logger, or options for the one Burrow creates. */
+  logger?: Logger | LoggerOptions;
+  /** Largest accepted request body, in bytes. Default: 1 MiB. */
+  bodyLimit?: number;
+  /** How long the body of a request may take to arrive, in ms (408 after). Default: 30000. */
+  bodyTimeout?: number;
+  /** `true`/`false`, or the sampling rate and what a violation does. Default: see {@link ResponseValidationOptions}. */
+  responseValidation?: boolean | Partial<ResponseValidationOptions>;
+  /**
+   * When validators are compiled: `background` (default) in 2 ms slices after boot,
+   * the first request of an operation compiling it if it comes first (~1.5 ms);
+   * `lazy` only on first use; `eager` all at boot.
+   */
+  compile?: 'background' | 'lazy' | 'eager';
+  /**
+   * Folder where contracts found valid are remembered by hash, so a restart with
+   * the same contract skips the OpenAPI schema check; `false` disables it.
+   * Default: `BURROW_CACHE_DIR`, else `node_modules/.cache/burrow`.
+   */
+  contractCache?: ContractCache;
+  /** How long `close()` waits for in-flight requests, in ms. Default: 10000. */
+  closeTimeout?: number;
+  /**
+   * The error catalogue, where the `type` of every problem points. `path`: where the
+   * kernel serves it, relative to its mount (default `/errors`; `false` serves none).
+   * `typeBase`: an absolute URI to use as the base of `type` instead (`https://api.example.com/errors`),
+   * e.g. behind a proxy that rewrites paths. Without either, `type` is `about:blank`.
+   */
+  errorCatalog?: { path?: string | false; typeBase?: string };
+}
+
+/** The options after defaults are applied and checked. */
+export interface ResolvedKernelOptions {
+  logger: Logger;
+  bodyLimit: number;
+  bodyTimeout: number;
+  responseValidation: ResponseValidationOptions;
+  compile: 'background' | 'lazy' | 'eager';
+  closeTimeout: number;
+  catalogPath: string | undefined;
+  typeBase: string | undefined;
+}
+
+const CATALOG_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * Applies defaults and checks every option, throwing `BURROW_ERR_BOOT_KERNEL_OPTION`
+ * naming the first bad one. Closures of the kernel read the result, never the
+ * caller's options object (it holds the contract, which may be megabytes).
+ */
+export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOptions {
+  const production = process.env.NODE_ENV === 'production';
+  const positive = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!(Number.isFinite(value) && value > 0)) throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: name, reason: `must be a positive number, got ${String(value)}` });
+    return value;
+  };
+  const compile = options.compile ?? 'background';
+  if (!['background', 'lazy', 'eager'].includes(compile)) {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'compile', reason: `must be background, lazy or eager, got ${JSON.stringify(compile)}` });
+  }
+  const catalog = options.errorCatalog ?? {};
+  const catalogPath = catalog.path === false ? undefined : (catalog.path ?? '/errors');
+  if (catalogPath !== undefined && !CATALOG_PATH.test(catalogPath)) {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'errorCatalog.path', reason: `must be a path such as "/errors" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(catalogPath)}` });
+  }
+  if (catalog.typeBase !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(catalog.typeBase)) {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'errorCatalog.typeBase', reason: `must be an absolute URI such as "https://api.example.com/errors", got ${JSON.stringify(catalog.typeBase)}` });
+  }
+  return {
+    logger: isLogger(options.logger) ? options.logger : createLogger(options.logger),
+    bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
+    bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000),
+    responseValidation: resolveResponseValidation(options.responseValidation, production),
+    compile,
+    closeTimeout: positive('closeTimeout', options.closeTimeout, 10_000),
+    catalogPath,
+    typeBase: catalog.typeBase,
+  };
+}
+
+function isLogger(value: unknown): value is Logger {
+  return typeof value === 'object' && value !== null && typeof (value as Logger).log === 'function' && typeof (value as Logger).child === 'function';
+}
+
+function resolveResponseValidation(input: KernelOptions['responseValidation'], production: boolean): ResponseValidationOptions {
+  const defaults: ResponseValidationOptions = production ? { rate: 0.05, onViolation: 'log' } : { rate: 1, onViolation: 'reject' };
+  if (input === true) return { ...defaults, rate: 1 };
+  if (input === false || input === undefined) return input === false ? { ...defaults, rate: 0 } : defaults;
+  const merged = { ...defaults, ...input };
+  if (!(merged.rate >= 0 && merged.rate <= 1)) {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'responseValidation.rate', reason: `must be within 0..1, got ${merged.rate}` });
+  }
+  if (merged.onViolation !== 'reject' && merged.onViolation !== 'log') {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'responseValidation.onViolation', reason: `must be reject or log, got ${JSON.stringify(merged.onViolation)}` });
+  }
+  return merged;
+}

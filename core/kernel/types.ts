@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse, Server } from 'node:http';
+import type { InjectOptions, Response as InjectResponse } from 'light-my-request';
+import type { Logger } from 'winston';
+import type { Hooks } from '../plugin/hooks.js';
+import type { Registry } from '../plugin/registry.js';
+import type { RawHandler, CompiledOperation } from '../request/operation.js';
+import type { Verifier } from '../request/security.js';
+import type { ExtensionBinder } from '../plugin/extensions.js';
+import type { ContractFragment } from '../contract/compose.js';
+import type { OpenApiDocument } from '../contract/load.js';
+import type { ErrorRegistry } from '../errors/catalog.js';
+import type { EventBus } from '../plugin/events.js';
+
+/** A health check: resolves when healthy, throws (or rejects) with the reason when not. */
+export type HealthCheck = () => void | Promise<void>;
+
+/** A step of shutdown (close a pool, flush a buffer). Steps run in reverse registration order. */
+export type ShutdownStep = () => void | Promise<void>;
+
+/** Options of `kernel.listen()`. */
+export interface ListenOptions {
+  /** Default: `PORT` or 3000. `0` picks a free port. */
+  port?: number;
+  /** Default: `HOST` or `127.0.0.1`. */
+  host?: string;
+  /**
+   * What serves the requests: default `kernel.handle` straight from node:http. An
+   * adapter passes its own (`burrowjs/express`'s `listen()` passes an Express app).
+   */
+  handler?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** A running server started by `kernel.listen()`. */
+export interface Listening {
+  server: Server;
+  url: string;
+}
+
+/**
+ * The kernel as plugins and applications see it. During `setup`, plugins register
+ * through the extension points; after boot, `document`, `operations`, `router`,
+ * `handle`, `inject`, `listen` and `close` serve.
+ */
+export interface Kernel {
+  readonly logger: Logger;
+  /** Lifecycle hooks by phase (see `REQUEST_PHASES` and `APP_PHASES`). */
+  readonly hooks: Hooks;
+  /** Operation handlers by operationId. */
+  readonly handlers: Registry<RawHandler>;
+  /** Security verifiers by `components.securitySchemes` name. */
+  readonly security: Registry<Verifier>;
+  /** Binders of `x-burrow-*` extensions by extension name. */
+  readonly extensions: Registry<ExtensionBinder>;
+  /** Contract contributions by a name of the contributor's choosing. */
+  readonly contract: Registry<ContractFragment>;
+  /** Health checks by name. */
+  readonly health: Registry<HealthCheck>;
+  /** Shutdown steps by name. */
+  readonly shutdown: Registry<ShutdownStep>;
+  /**
+   * Error codes by code: Burrow's own, and those plugins and the app register
+   * (`kernel.errors.addFamily(defineErrors({...}))`). The error catalogue lists them.
+   */
+  readonly errors: ErrorRegistry;
+  /** The event bus: resource changes, sessions, service instances… (see `BurrowEvents`). */
+  readonly events: EventBus;
+  /** The composed contract (app contract, contributions, Problem). Available after boot. */
+  readonly document: OpenApiDocument;
+  /** The `openapi` dialect of the contract. */
+  readonly version: '3.0' | '3.1';
+  /** Compiled operations by operationId. Available after boot. */
+  readonly operations: ReadonlyMap<string, CompiledOperation>;
+  /** Counters of the kernel itself. */
+  readonly stats: { readonly responseViolations: number };
+  /**
+   * Serves one request from node:http (or anything with its req/res). Never rejects:
+   * every failure is answered. `notFound`, when given, is called instead of answering
+   * a 404 for a path no operation matches (adapters pass the framework's `next`).
+   * To mount the kernel in Express, use `expressMiddleware(kernel)` from `burrowjs/express`.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, notFound?: () => void): Promise<void>;
+  /** Serves a request in-process, without a socket. */
+  inject(options: InjectOptions | string): Promise<InjectResponse>;
+  /** Starts an HTTP server (node:http) serving the kernel, and attaches it. */
+  listen(options?: ListenOptions): Promise<Listening>;
+  /**
+   * Attaches a server the app started itself (`app.listen()`): `close()` then stops
+   * it from accepting connections, lets in-flight requests finish and closes it.
+   */
+  attach(server: Server): void;
+  /** Runs every health check; `ok` is false when one failed. */
+  checkHealth(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
+  /** Compiles every validator not compiled yet (the background warm-up does it in slices). */
+  compileAll(): void;
+  /** Graceful shutdown: refuses new requests, lets in-flight ones finish, runs shutdown steps. */
+  close(): Promise<void>;
+}

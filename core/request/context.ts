@@ -1,0 +1,117 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'winston';
+import type { CompiledOperation } from './operation.js';
+
+/**
+ * Request-scoped state that plugins add. The core declares it empty; a plugin
+ * extends it by declaration merging, and `ctx.state` is typed accordingly.
+ *
+ * @example
+ * declare module 'burrow/core' {
+ *   interface RequestState { session: { id: string } }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface RequestState {}
+
+/** What the handler answered, as the pipeline sends it. */
+export interface SentResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * The context of one request, shared by every phase and the handler. Handlers see
+ * a typed view of it (`HandlerContext`), hooks see this one.
+ */
+export class RequestContext {
+  /** Request id: the incoming `X-Request-Id` when well-formed, else a new UUID. */
+  readonly id: string;
+  readonly method: string;
+  /** The path relative to where the kernel is mounted, without the query string. */
+  readonly path: string;
+  /** The raw query string (without `?`), or `''`. */
+  readonly rawQuery: string;
+  /** Request headers (lower-case names); declared header parameters are coerced after validation. */
+  headers: IncomingHttpHeaders;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** `process.hrtime.bigint()` when the request entered the kernel. */
+  readonly startedAt: bigint;
+  /** The operation, once routed. */
+  operation: CompiledOperation | undefined = undefined;
+  /** Path parameters: strings after routing, coerced to their schema types after validation. */
+  params: Record<string, unknown> = {};
+  query: Record<string, unknown> = {};
+  cookies: Record<string, string | undefined> = {};
+  body: unknown = undefined;
+  /** The principal of the first security scheme that authenticated the request. */
+  principal: unknown = undefined;
+  /** Principals by security scheme name, for requirements that AND several schemes. */
+  auth: Record<string, unknown> = {};
+  /** State added by plugins (typed by declaration merging on {@link RequestState}). */
+  state = {} as RequestState;
+  /** The response, once the handler answered (available to onResponse hooks). */
+  response: SentResponse | undefined = undefined;
+  /** The error answered, if any (available to onResponse hooks). */
+  error: Error | undefined = undefined;
+  /** True when no operation matched and the request was passed on to the host app (`notFound: 'next'`). */
+  passedOn = false;
+
+  #baseLogger: Logger;
+  #log: Logger | undefined;
+  #abort: AbortController | undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse, id: string, logger: Logger) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.req = req;
+    this.res = res;
+    this.id = id;
+    this.method = (req.method ?? 'GET').toLowerCase();
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.rawQuery = q === -1 ? '' : url.slice(q + 1);
+    this.headers = req.headers;
+    this.startedAt = process.hrtime.bigint();
+    this.#baseLogger = logger;
+  }
+
+  /** The operationId, once routed. */
+  get operationId(): string | undefined {
+    return this.operation?.id;
+  }
+
+  /** A logger whose every line carries the request id (and the operationId once routed). */
+  get log(): Logger {
+    return (this.#log ??= this.#baseLogger.child({ requestId: this.id, operationId: this.operation?.id }));
+  }
+
+  /** Aborted when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const abort = (this.#abort = new AbortController());
+      const onClose = () => {
+        if (!this.res.writableFinished) abort.abort(new Error('client closed the connection'));
+      };
+      this.res.once('close', onClose);
+    }
+    return this.#abort.signal;
+  }
+
+  /**
+   * The path the kernel is mounted at (`/api/v1` under `app.use('/api/v1', …)`, `''`
+   * at the root): what the host framework stripped from the request's path.
+   */
+  get mountPath(): string {
+    const instance = this.instance;
+    return instance.length > this.path.length && instance.endsWith(this.path) ? instance.slice(0, instance.length - this.path.length) : '';
+  }
+
+  /** The path as the client sent it, mount point included (for problem `instance`). */
+  get instance(): string {
+    const original = (this.req as { originalUrl?: string }).originalUrl ?? this.req.url ?? '/';
+    const q = original.indexOf('?');
+    return q === -1 ? original : original.slice(0, q);
+  }
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'winston';
+import { RequestContext } from './context.js';
+import type { CompiledOperation } from './operation.js';
+import type { Hooks } from '../plugin/hooks.js';
+import type { SecuritySchemeObject, Verifier } from './security.js';
+import { checkSecurity } from './security.js';
+import { coreError } from '../errors/burrow-error.js';
+import { readBody } from './body.js';
+import { validateRequest } from './input.js';
+import { checkAcceptable } from './negotiate.js';
+import { checkReply, sendProblem, sendReply, toBurrowError, type Reply, type ResponseValidationOptions } from '../response/reply.js';
+import type { createRouter } from './router.js';
+
+/** What the pipeline needs from the booted kernel; built once, read on every request. */
+export interface PipelineState {
+  router: ReturnType<typeof createRouter<CompiledOperation>>;
+  hooks: Hooks;
+  verifiers: ReadonlyMap<string, Verifier>;
+  schemes: Record<string, SecuritySchemeObject>;
+  logger: Logger;
+  bodyLimit: number;
+  bodyTimeout: number;
+  responseValidation: ResponseValidationOptions;
+  /** Counts requests in flight, for graceful close. */
+  inflight: { count: number; closing: boolean; drained?: () => void };
+  stats: { responseViolations: number };
+  /** The base of problem `type` URIs for a request (the error catalogue), or `undefined` for `about:blank`. */
+  typeBase: ((ctx: RequestContext) => string) | undefined;
+}
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * Creates the request handler: route → security → negotiate → body → validate →
+ * handler → response check → send, with the hooks of each phase in between. Every
+ * error, wherever it is thrown, ends as one problem+json response.
+ */
+export function createPipeline(state: PipelineState) {
+  const { router, hooks, logger } = state;
+  const onRequest = hooks.list('onRequest');
+  const postRouting = hooks.list('postRouting');
+  const postSecurity = hooks.list('postSecurity');
+  const preHandler = hooks.list('preHandler');
+  const onResponse = hooks.list('onResponse');
+  const onError = hooks.list('onError');
+  const { rate, onViolation } = state.responseValidation;
+
+  async function run(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
+    if (state.inflight.closing) throw coreError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', {}, { headers: { connection: 'close', 'retry-after': '1' } });
+    if (onRequest.length) {
+      for (const hook of onRequest) await hook(ctx);
+      if (ctx.res.writableEnded) return;
+    }
+
+    const found = router.find(ctx.method, ctx.path);
+    if (found.kind !== 'found') {
+      if (found.kind === 'method') {
+        const allowed = found.allowed.join(', ');
+        throw coreError('BURROW_ERR_ROUTE_METHOD_NOT_ALLOWED', { method: ctx.method.toUpperCase(), path: ctx.path, allowed }, { headers: { allow: allowed } });
+      }
+      if (notFound) {
+        ctx.res.removeHeader('x-request-id');
+        ctx.passedOn = true;
+        notFound();
+        return;
+      }
+      throw coreError('BURROW_ERR_ROUTE_NOT_FOUND', { path: ctx.path });
+    }
+    const op = found.match.value;
+    ctx.operation = op;
+    ctx.params = found.match.params;
+    // Phases without hooks cost a length check: no loop, no await.
+    if (postRouting.length) for (const hook of postRouting) await hook(ctx);
+
+    if (op.security.length) await checkSecurity(ctx, op, state.verifiers, state.schemes);
+    if (postSecurity.length) for (const hook of postSecurity) await hook(ctx);
+
+    checkAcceptable(ctx, op);
+    const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout);
+    if (body) await body;
+    validateRequest(ctx, op);
+    if (preHandler.length) {
+      for (const hook of preHandler) await hook(ctx);
+      if (ctx.res.writableEnded) return;
+    }
+
+    let reply = op.handler(ctx) as Reply | PromiseLike<Reply>;
+    if (reply !== null && typeof (reply as PromiseLike<Reply>).then === 'function') reply = await reply;
+    if (reply === null || typeof reply !== 'object' || typeof (reply as Reply).status !== 'number') {
+      throw coreError('BURROW_ERR_RESPONSE_NOT_A_REPLY', { operationId: op.id });
+    }
+    if (rate >= 1 || (rate > 0 && Math.random() < rate)) {
+      const issues = checkReply(op, reply as Reply);
+      if (issues.length) {
+        state.stats.responseViolations++;
+        ctx.log.warn('response does not match the contract', { status: (reply as Reply).status, errors: issues });
+        if (onViolation === 'reject') {
+          throw coreError('BURROW_ERR_RESPONSE_INVALID', { operationId: op.id }, { errors: issues });
+        }
+      }
+    }
+    sendReply(ctx, op, reply as Reply);
+  }
+
+  async function fail(ctx: RequestContext, thrown: unknown): Promise<void> {
+    const error = toBurrowError(ctx, thrown);
+    for (const hook of onError) {
+      try {
+        await hook(ctx, error);
+      } catch (hookError) {
+        ctx.log.error('onError hook failed', { error: hookError });
+      }
+    }
+    sendProblem(ctx, error, state.typeBase?.(ctx));
+  }
+
+  function finish(ctx: RequestContext): void {
+    // A path passed on to the host app's routes was not served by Burrow: no access line, no hooks.
+    if (ctx.passedOn) return;
+    if (logger.isInfoEnabled()) {
+      logger.info('request', {
+        requestId: ctx.id,
+        operationId: ctx.operation?.id,
+        method: ctx.method.toUpperCase(),
+        path: ctx.path,
+        status: ctx.res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - ctx.startedAt) / 1e6,
+      });
+    }
+    for (const hook of onResponse) {
+      Promise.resolve()
+        .then(() => hook(ctx))
+        .catch((error) => ctx.log.error('onResponse hook failed', { error }));
+    }
+  }
+
+  /** Serves one request. Never rejects: every failure is answered. */
+  return async function handle(req: IncomingMessage, res: ServerResponse, notFound?: () => void): Promise<void> {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', id);
+    const ctx = new RequestContext(req, res, id, logger);
+    state.inflight.count++;
+    try {
+      await run(ctx, notFound);
+    } catch (error) {
+      await fail(ctx, error);
+    } finally {
+      if (--state.inflight.count === 0) state.inflight.drained?.();
+      finish(ctx);
+    }
+  };
+}

@@ -1,0 +1,94 @@
+import type { RequestContext } from './context.js';
+import type { CompiledOperation } from './operation.js';
+import { coreError } from '../errors/burrow-error.js';
+
+/** What a security verifier answers. Build it with {@link allow}, {@link deny} or {@link forbid}. */
+export type VerifyResult =
+  | { ok: true; principal: unknown }
+  | { ok: false; status: 401 | 403; detail: string };
+
+/** The scheme a verifier is asked to check, as the contract declares it. */
+export interface VerifyRequest {
+  /** The name in `components.securitySchemes`. */
+  scheme: string;
+  /** Scopes the operation requires of this scheme (OAuth2 / OpenID scopes, or roles). */
+  scopes: readonly string[];
+  /** The security scheme object of the contract. */
+  definition: SecuritySchemeObject;
+}
+
+/** The parts of an OpenAPI security scheme object Burrow reads. */
+export interface SecuritySchemeObject {
+  type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
+  scheme?: string;
+  name?: string;
+  in?: 'header' | 'query' | 'cookie';
+  [key: string]: unknown;
+}
+
+/**
+ * Checks the credentials of one security scheme. Registered by scheme name with
+ * `kernel.security.add(name, verifier)`.
+ */
+export type Verifier = (ctx: RequestContext, request: VerifyRequest) => VerifyResult | Promise<VerifyResult>;
+
+/** Credentials are valid: `principal` becomes `ctx.principal`. */
+export const allow = (principal: unknown): VerifyResult => ({ ok: true, principal });
+/** Credentials are missing or invalid: 401 with a `WWW-Authenticate` challenge. */
+export const deny = (detail = 'missing or invalid credentials'): VerifyResult => ({ ok: false, status: 401, detail });
+/** Credentials are valid but do not grant what is required: 403. */
+export const forbid = (detail = 'insufficient rights'): VerifyResult => ({ ok: false, status: 403, detail });
+
+/**
+ * Evaluates the operation's security requirements: OR across requirement objects,
+ * AND inside one. The first satisfied object wins; its principals are set on the
+ * context. Otherwise: 403 when some scheme authenticated the caller but refused
+ * the rights, else 401 with a challenge per scheme tried; the detail names the
+ * scheme(s) that failed.
+ */
+export async function checkSecurity(
+  ctx: RequestContext,
+  op: CompiledOperation,
+  verifiers: ReadonlyMap<string, Verifier>,
+  schemes: Record<string, SecuritySchemeObject>,
+): Promise<void> {
+  const failures: { scheme: string; status: 401 | 403; detail: string }[] = [];
+  for (const requirement of op.security) {
+    const principals: Record<string, unknown> = {};
+    let satisfied = true;
+    for (const { scheme, scopes } of requirement) {
+      const result = await verifiers.get(scheme)!(ctx, { scheme, scopes, definition: schemes[scheme] });
+      if (!result.ok) {
+        failures.push({ scheme, status: result.status, detail: result.detail });
+        satisfied = false;
+        break;
+      }
+      principals[scheme] = result.principal;
+    }
+    if (satisfied) {
+      ctx.auth = principals;
+      ctx.principal = requirement.length ? principals[requirement[0].scheme] : undefined;
+      return;
+    }
+  }
+  const detail = failures.map((f) => `${f.scheme}: ${f.detail}`).join('; ');
+  if (failures.some((f) => f.status === 403)) {
+    throw coreError('BURROW_ERR_AUTH_FORBIDDEN', { reasons: detail }, { extensions: { schemes: failures.map((f) => f.scheme) } });
+  }
+  const challenges = [...new Set(failures.map((f) => challengeFor(f.scheme, schemes[f.scheme])))];
+  throw coreError('BURROW_ERR_AUTH_UNAUTHENTICATED', { reasons: detail }, {
+    headers: { 'www-authenticate': challenges.join(', ') },
+    extensions: { schemes: failures.map((f) => f.scheme) },
+  });
+}
+
+/** The `WWW-Authenticate` challenge of a scheme (RFC 9110 §11.6.1). */
+function challengeFor(name: string, scheme: SecuritySchemeObject | undefined): string {
+  const realm = `realm="${name}"`;
+  if (scheme?.type === 'http') {
+    const kind = (scheme.scheme ?? 'bearer').toLowerCase();
+    return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${realm}`;
+  }
+  if (scheme?.type === 'apiKey') return `ApiKey ${realm}, in="${scheme.in}", name="${scheme.name}"`;
+  return `Bearer ${realm}`;
+}
