@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createKernel, type KernelOptions } from '../core/index.js';
+import { createKernel, type KernelOptions } from 'burrowjs';
+import { openapiDocs } from 'burrowjs/plugins/openapi-docs';
 import { createTaskHandlers, taskErrors } from './handlers.js';
 import { createMemoryTaskStore, type TaskStore } from './store.js';
 
@@ -12,7 +13,6 @@ export const CONTRACT = fileURLToPath(new URL('./openapi/api.yaml', import.meta.
  */
 export async function createExampleKernel(options: { store?: TaskStore } & Partial<KernelOptions> = {}) {
   const { store = createMemoryTaskStore(), ...rest } = options;
-  const { openapiDocs } = await import('../plugins/openapi-docs/index.js');
   return createKernel({
     contract: CONTRACT,
     handlers: createTaskHandlers(store),

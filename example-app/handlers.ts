@@ -1,4 +1,4 @@
-import { defineErrors, defineHandlers } from '../core/index.js';
+import { defineErrors, defineHandlers } from 'burrowjs';
 import type { operations } from './generated/api.js';
 import type { TaskStore } from './store.js';
 

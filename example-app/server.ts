@@ -1,7 +1,7 @@
 /**
  * `npm start`: serves the example task manager on PORT (default 3000).
  */
-import { listen } from '../core/http/express.js';
+import { listen } from 'burrowjs/express';
 import { createExampleKernel } from './app.js';
 
 const kernel = await createExampleKernel();

@@ -96,7 +96,16 @@ function describeLoadError(error: RefParserError, files: Map<string, unknown>, b
         : `$ref ${JSON.stringify(ref ?? '?')} points at a location that does not exist in ${relative(source, base)}`;
     return `${at.file}#${at.pointer}: ${what}`;
   }
-  if (error.code === 'EPARSER') return `${relative(source, base)}: is not valid YAML or JSON: ${firstLine(error.message)}`;
+  if (error.code === 'EPARSER') {
+    // A file reached through a `$ref` is reported at that `$ref` (its file and path): name the file that does not parse.
+    const ref = tokens.length ? refAt(files, source, toPointer(tokens), base) : undefined;
+    const file = ref ? path.resolve(path.dirname(source), ref.split('#')[0]!) : source;
+    const message = firstLine(error.message);
+    const prefix = `Error parsing ${file}: `;
+    const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    const via = ref ? ` ($ref ${JSON.stringify(ref)} at ${relative(source, base)}#${toPointer(tokens)})` : '';
+    return `${relative(file, base)}: is not valid YAML or JSON: ${reason}${via}`;
+  }
   return `${relative(source, base)}: ${firstLine(error.message ?? String(error))}`;
 }
 

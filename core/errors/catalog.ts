@@ -100,7 +100,8 @@ export function createCatalogHandler(errors: Registry<ErrorSpec>, title: () => s
   let json: CatalogEntry[] | undefined;
   return (ctx: RequestContext): Reply => {
     const type = new Negotiator({ headers: { accept: ctx.headers.accept ?? 'text/html' } }).mediaType(['text/html', 'application/json']);
-    if (type === 'application/json') return { status: 200, body: (json ??= catalogEntries(errors)), headers: { 'cache-control': 'no-cache' } };
+    // The Content-Type is set here: the reply would otherwise take the first media type of the 200 (text/html).
+    if (type === 'application/json') return { status: 200, body: (json ??= catalogEntries(errors)), headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } };
     html ??= renderCatalogPage(title(), catalogEntries(errors));
     return { status: 200, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' } };
   };

@@ -2,7 +2,7 @@ import { createHooks } from '../plugin/hooks.js';
 import { createRegistry, type Registry } from '../plugin/registry.js';
 import { orderPlugins, parsePluginOptions, toEntry, type PluginEntry } from '../plugin/define-plugin.js';
 import { createEventBus } from '../plugin/events.js';
-import { findExtensionUses, checkExtensionUses, type ExtensionBinder } from '../plugin/extensions.js';
+import { findExtensionUses, checkExtensionUses, isBoundExtensionKey, type ExtensionBinder } from '../plugin/extensions.js';
 import { loadContract } from '../contract/load.js';
 import { readBurrowFragment } from '../contract/assets.js';
 import { addedResponseKey, composeDocument, type ContractFragment } from '../contract/compose.js';
@@ -127,16 +127,21 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const engine = await createValidationEngine(composed.document, loaded.version);
   const problems = checkContract({ document: composed.document, operations: engine.operations, verifiers: security.keys() });
   const binders = new Map(extensions.entries());
-  const checkedUses = checkExtensionUses(findExtensionUses(composed.document), binders);
+  for (const name of binders.keys()) {
+    if (!/^x-[\w.-]+$/.test(name)) problems.push(`extension binder "${name}" (by ${extensions.ownerOf(name)}): an extension name starts with x- (x-burrow-* for Burrow's plugins, x-<yours>-* for yours)`);
+  }
+  const boundNames = new Set(binders.keys());
+  const isExtension = (key: string) => isBoundExtensionKey(key, boundNames);
+  const checkedUses = checkExtensionUses(findExtensionUses(composed.document, boundNames), binders);
   problems.push(...checkedUses.problems);
 
-  const rootExtensions = Object.fromEntries(Object.entries(composed.document).filter(([k]) => k.startsWith('x-burrow-')));
+  const rootExtensions = Object.fromEntries(Object.entries(composed.document).filter(([k]) => isExtension(k)));
   const router = createRouter<CompiledOperation>();
   const operations = new Map<string, CompiledOperation>();
   const byPath = new Map<string, CompiledOperation>();
   for (const op of engine.operations) {
     if (!op.operationId) continue;
-    const compiled = compileOperation(op, engine, rootExtensions, (status) => composed.added.has(addedResponseKey(op.path, op.method, status)));
+    const compiled = compileOperation(op, engine, rootExtensions, (status) => composed.added.has(addedResponseKey(op.path, op.method, status)), isExtension);
     if (!operations.has(compiled.id)) operations.set(compiled.id, compiled);
     byPath.set(`${op.method} ${op.path}`, compiled);
     try {

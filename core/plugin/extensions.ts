@@ -61,12 +61,21 @@ export interface ExtensionUse {
   method?: string;
 }
 
-/** Every use of an `x-burrow-*` key on the root, a path item or an operation. */
-export function findExtensionUses(document: OpenApiDocument): ExtensionUse[] {
+/**
+ * Is a key an extension the kernel handles: any `x-burrow-*` key (checked even when
+ * nothing binds it), or an `x-*` key a registered binder claims (a plugin of your own
+ * package may bind `x-acme-*`)?
+ */
+export function isBoundExtensionKey(key: string, bound: ReadonlySet<string>): boolean {
+  return key.startsWith('x-burrow-') || (key.startsWith('x-') && bound.has(key));
+}
+
+/** Every use of an extension key (see {@link isBoundExtensionKey}) on the root, a path item or an operation. */
+export function findExtensionUses(document: OpenApiDocument, bound: ReadonlySet<string> = new Set()): ExtensionUse[] {
   const uses: ExtensionUse[] = [];
   const scan = (node: Record<string, unknown>, pointer: string, path?: string, method?: string) => {
     for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-burrow-')) uses.push({ name: key, value, pointer: `${pointer}/${escapePointerToken(key)}`, path, method });
+      if (isBoundExtensionKey(key, bound)) uses.push({ name: key, value, pointer: `${pointer}/${escapePointerToken(key)}`, path, method });
     }
   };
   scan(document, '');

@@ -105,7 +105,9 @@ export class RequestContext {
    */
   get mountPath(): string {
     const instance = this.instance;
-    return instance.length > this.path.length && instance.endsWith(this.path) ? instance.slice(0, instance.length - this.path.length) : '';
+    if (instance.length > this.path.length && instance.endsWith(this.path)) return instance.slice(0, instance.length - this.path.length);
+    // Express hands a request for the mount point itself (`/api/v1`, no trailing slash) on as `/`.
+    return this.path === '/' && instance !== '/' ? instance : '';
   }
 
   /** The path as the client sent it, mount point included (for problem `instance`). */

@@ -62,6 +62,7 @@ export function compileOperation(
   engine: ValidationEngine,
   rootExtensions: Record<string, unknown>,
   isAdded: (status: string) => boolean = () => false,
+  isExtension: (key: string) => boolean = (key) => key.startsWith('x-burrow-'),
 ): CompiledOperation {
   const parameters = (op.parameters ?? []) as { name: string; in: string; schema?: any; style?: string; explode?: boolean }[];
   const query: QueryParamSpec[] = parameters
@@ -84,7 +85,7 @@ export function compileOperation(
     for (const t of types) if (t.toLowerCase() !== 'application/problem+json') responseMediaTypes.add(t.toLowerCase());
   }
   const extensions: Record<string, unknown> = { ...rootExtensions };
-  for (const [key, value] of Object.entries(op)) if (key.startsWith('x-burrow-')) extensions[key] = value;
+  for (const [key, value] of Object.entries(op)) if (isExtension(key)) extensions[key] = value;
 
   let requestValidators: ValidateFunction[] | undefined;
   let responseValidators: Record<string, ValidateFunction> | undefined;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { definePlugin } from '../../core/index.js';
+import { definePlugin } from 'burrowjs';
 import { parseOpenapiDocsOptions, type OpenapiDocsOptions, type ResolvedOpenapiDocsOptions } from './options.js';
 import { docsFragment, OPERATION_IDS } from './internal/contract.js';
 import { createSpecHandlers, createUiHandlers } from './internal/handlers.js';

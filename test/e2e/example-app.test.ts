@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-/** The example app as `npm start` runs it: its own process, real HTTP. */
+/** The example app started with `npm start`, as a user does: its own processes, real HTTP. */
 describe('example app (npm start)', () => {
   let child: ChildProcess;
   let base = '';
   let output = '';
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'example-app/server.ts'], {
+    child = spawn('npm', ['start', '--silent'], {
       env: { ...process.env, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,9 +98,12 @@ describe('example app (npm start)', () => {
     expect(await page.text()).toContain('swagger-ui');
   });
 
-  it('closes gracefully on SIGTERM', async () => {
+  // Runs last: it stops the server the other tests use.
+  it('ends the server when npm start is sent SIGTERM, leaving no process behind', async () => {
     child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect([code, signal]).toEqual([0, null]);
+    // The port is closed: nothing (no orphaned node under npm's shell) still answers on it.
+    await expect(fetch(base + '/tasks')).rejects.toThrow();
   });
 });

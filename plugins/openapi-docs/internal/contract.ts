@@ -1,4 +1,4 @@
-import type { ContractFragment } from '../../../core/index.js';
+import type { ContractFragment } from 'burrowjs';
 import type { ResolvedOpenapiDocsOptions } from '../options.js';
 
 /** The operationIds the plugin contributes, and registers handlers for. */

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { Kernel, OpenApiDocument, Reply, RequestContext } from '../../../core/index.js';
+import type { Kernel, OpenApiDocument, Reply, RequestContext } from 'burrowjs';
 import { BoundedCache, declaresServers, mountServerUrl, withServer } from './servers.js';
 import { PAGE_CACHE, type DocsAsset } from './swagger-ui.js';
 

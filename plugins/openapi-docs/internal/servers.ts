@@ -1,4 +1,4 @@
-import type { OpenApiDocument, RequestContext } from '../../../core/index.js';
+import type { OpenApiDocument, RequestContext } from 'burrowjs';
 
 /**
  * One path segment of a server URL: RFC 3986 `pchar`s only (no `/`, no `\`, no
