@@ -7,7 +7,7 @@ import type { CompiledOperation } from './operation.js';
  * extends it by declaration merging, and `ctx.state` is typed accordingly.
  *
  * @example
- * declare module 'burrow/core' {
+ * declare module 'burrowjs' {
  *   interface RequestState { session: { id: string } }
  * }
  */
