@@ -1,17 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-
-/**
- * The `x-burrow-*` extensions Burrow knows, with the plugin that binds each. Their
- * JSON Schemas are the files of `openapi/extensions/` (a test keeps both lists equal).
- */
-export const EXTENSION_BINDERS: Record<string, string> = {
-  'x-burrow-resource': 'resources (Prisma models)',
-  'x-burrow-service': 'services',
-  'x-burrow-rate-limit': 'rate-limit',
-  'x-burrow-cache': 'cache',
-  'x-burrow-rights': 'auth',
-};
+import { BURROW_EXTENSIONS } from '../core/index.js';
 
 /** Where Burrow reads `x-burrow-*` keys: elsewhere they would be ignored. */
 const READ_ON = new Set(['Root', 'PathItem', 'Operation']);
@@ -19,7 +6,7 @@ const READ_ON = new Set(['Root', 'PathItem', 'Operation']);
 /** One use of a known `x-burrow-*` extension, found while linting. */
 export interface ExtensionUse {
   name: string;
-  /** The plugin that binds it. */
+  /** The plugin that binds it (core's `BURROW_EXTENSIONS`). */
   plugin: string;
   /** The file and the JSON pointer (in that file) of the key. */
   file: string;
@@ -93,38 +80,23 @@ export function burrowLintPlugin(uses: ExtensionUse[], relative: (file: string) 
             },
           };
         },
-        extensions: () => {
-          const validators = extensionValidators();
-          return {
-            any(node: unknown, { report, location, type }: RuleContext) {
-              if (!node || typeof node !== 'object' || Array.isArray(node)) return;
-              for (const [key, value] of Object.entries(node)) {
-                if (!key.startsWith('x-burrow-')) continue;
-                const here = location.child([key]);
-                const validate = validators.get(key);
-                if (!validate) {
-                  report({ message: `Burrow knows no extension ${key} (known: ${[...validators.keys()].join(', ')}).`, location: here.key() });
-                  continue;
-                }
-                if (!READ_ON.has(type.name)) {
-                  report({ message: `Burrow reads ${key} only on the root, a path item or an operation, not on a ${type.name}.`, location: here.key() });
-                  continue;
-                }
-                uses.push({ name: key, plugin: EXTENSION_BINDERS[key] ?? 'a plugin', file: relative(here.source.absoluteRef), pointer: here.pointer.replace(/^#/, '') });
-                if (validate(value)) continue;
-                for (const error of validate.errors ?? []) {
-                  const params = error.params as { additionalProperty?: string; missingProperty?: string };
-                  const extra = params.additionalProperty ?? params.missingProperty;
-                  const tokens = error.instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-                  report({
-                    message: `${key}${error.instancePath} ${error.message}${extra ? ` (${extra})` : ''}.`,
-                    location: location.child([key, ...tokens]),
-                  });
-                }
+        extensions: () => ({
+          any(node: unknown, { report, location, type }: RuleContext) {
+            if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+            for (const key of Object.keys(node)) {
+              if (!key.startsWith('x-burrow-')) continue;
+              const here = location.child([key]);
+              const plugin = BURROW_EXTENSIONS[key];
+              if (!plugin) {
+                report({ message: `Burrow knows no extension ${key} (known: ${Object.keys(BURROW_EXTENSIONS).join(', ')}).`, location: here.key() });
+              } else if (!READ_ON.has(type.name)) {
+                report({ message: `Burrow reads ${key} only on the root, a path item or an operation, not on a ${type.name}.`, location: here.key() });
+              } else {
+                uses.push({ name: key, plugin, file: relative(here.source.absoluteRef), pointer: here.pointer.replace(/^#/, '') });
               }
-            },
-          };
-        },
+            }
+          },
+        }),
       },
     },
   };
@@ -138,17 +110,3 @@ export const BURROW_RULES = {
   'operation-operationId': 'off',
   'operation-operationId-unique': 'off',
 } as const;
-
-const SCHEMA_DIR = new URL('../openapi/extensions/', import.meta.url);
-
-/** Validators of the extension values, from the JSON Schemas in `openapi/extensions/`. */
-export function extensionValidators(): Map<string, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validators = new Map<string, ValidateFunction>();
-  for (const file of readdirSync(SCHEMA_DIR).sort()) {
-    if (!file.endsWith('.json')) continue;
-    const { $id: _id, ...schema } = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
-    validators.set(file.replace(/\.json$/, ''), ajv.compile(schema));
-  }
-  return validators;
-}

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { createConfig, lint } from '@redocly/openapi-core';
-import { isBurrowError, loadContract } from '../core/index.js';
+import { loadContract } from '../core/index.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Output } from './command.js';
 import { BURROW_RULES, burrowLintPlugin, type ExtensionUse } from './lint-rules.js';
-import { contractProblems } from './load-failure.js';
+import { contractProblems, isInvalidContract } from './load-failure.js';
 
 /** One problem found by `burrow lint`. */
 export interface LintProblem {
@@ -12,7 +12,7 @@ export interface LintProblem {
   /** JSON pointer inside that file (`` for the whole file). */
   pointer: string;
   message: string;
-  /** `openapi-schema` (the OpenAPI 3.0/3.1 schema check), a Redocly rule, or `burrow/<rule>`. */
+  /** `unreadable`, `openapi-schema` (the OpenAPI 3.0/3.1 schema check), a Redocly rule, or `burrow/<rule>`. */
   rule: string;
   severity: 'error' | 'warning';
 }
@@ -35,16 +35,18 @@ export async function lintContract(contract: string): Promise<LintReport> {
   const problems: LintProblem[] = [];
   const extensions: ExtensionUse[] = [];
   try {
-    await loadContract(contract, { cache: false });
+    await loadContract(contract);
   } catch (error) {
     const found = contractProblems(error, contract);
     if (!found) throw error;
-    for (const p of found) problems.push({ ...p, rule: 'openapi-schema', severity: 'error' });
+    const rule = isInvalidContract(error) ? 'openapi-schema' : 'unreadable';
+    for (const p of found) problems.push({ ...p, rule, severity: 'error' });
     // A file that could not be read at all has nothing more to lint.
-    if (!(isBurrowError(error) && Array.isArray(error.extensions?.problems))) return report(contract, problems, extensions);
+    if (!isInvalidContract(error)) return report(contract, problems, extensions);
   }
   const config = await createConfig({
     extends: ['recommended'],
+    // Typed structurally in lint-rules.ts: Redocly does not export its visitor types.
     plugins: [burrowLintPlugin(extensions, relative) as never],
     rules: { ...BURROW_RULES },
   });
@@ -77,7 +79,7 @@ export function formatLintReport(report: LintReport): string {
   for (const p of ordered) lines.push(`${p.severity === 'error' ? 'error  ' : 'warning'} ${p.file}#${p.pointer}: ${p.message} (${p.rule})`);
   if (report.extensions.length) {
     lines.push('', 'x-burrow extensions:');
-    for (const use of report.extensions) lines.push(`  ${use.file}#${use.pointer}: bound by the ${use.plugin} plugin`);
+    for (const use of report.extensions) lines.push(`  ${use.file}#${use.pointer}: bound by ${use.plugin}`);
   }
   const { errors, warnings } = report.totals;
   if (lines.length) lines.push('');
@@ -97,7 +99,7 @@ Checks a contract without running it: the OpenAPI 3.0/3.1 schema (as the kernel
 checks it at boot), Redocly's recommended rules, and Burrow's own rules:
   burrow/operation-id              every operation has an operationId, and each is unique
   burrow/security-scheme-declared  every security requirement names a declared scheme
-  burrow/extensions                every x-burrow-* key is one Burrow knows, with a valid value
+  burrow/extensions                every x-burrow-* key is one Burrow knows, where Burrow reads it
 Each problem is printed as "file#pointer: message (rule)", then the plugin that
 binds each x-burrow-* extension, then a summary.
 

@@ -72,6 +72,8 @@ interface RefParserError {
   source?: string;
   /** Where the `$ref` is: tokens inside `source` (ERESOLVER), or inside the root document (EMISSINGPOINTER). */
   path?: (string | number)[];
+  /** The `code` of the I/O error behind an ERESOLVER (`ENOENT`…). */
+  ioErrorCode?: string;
   errors?: RefParserError[];
 }
 
@@ -87,6 +89,10 @@ function loadErrors(error: unknown): RefParserError[] {
 function describeLoadError(error: RefParserError, files: Map<string, unknown>, base: string): string {
   const source = error.source ? path.resolve(error.source) : base;
   const tokens = (error.path ?? []).map(String);
+  // The contract file itself, not a `$ref` inside one.
+  if (error.code === 'ERESOLVER' && !tokens.length) {
+    return `${relative(source, base)}: cannot be read (${error.ioErrorCode === 'ENOENT' ? 'no such file' : (error.ioErrorCode ?? firstLine(error.message))})`;
+  }
   if (error.code === 'EMISSINGPOINTER' || error.code === 'ERESOLVER') {
     const at = error.code === 'ERESOLVER' ? { file: relative(source, base), pointer: toPointer(tokens) } : locateInFiles(files, base, toPointer(tokens));
     const ref = refAt(files, at.file === relative(source, base) ? source : path.resolve(at.file), at.pointer, base);
@@ -137,7 +143,8 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
     let hops = 0;
     while (node && typeof node === 'object' && typeof node.$ref === 'string' && hops++ < 20) {
       const [refFile, refPointer = ''] = node.$ref.split('#');
-      if (refFile) file = path.resolve(path.dirname(file), refFile);
+      // An inline document is based at the working directory (`/work/`), which is its own folder.
+      if (refFile) file = path.resolve(file.endsWith(path.sep) ? file : path.dirname(file), refFile);
       node = files.get(file);
       here = [];
       for (const t of pointerTokens(refPointer)) {

@@ -63,6 +63,9 @@ export interface ResolvedKernelOptions {
   typeBase: string | undefined;
 }
 
+/** setTimeout's limit: a longer delay fires after 1 ms (Node warns TimeoutOverflowWarning). */
+const MAX_TIMER = 2_147_483_647;
+
 const CATALOG_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
@@ -72,9 +75,10 @@ const CATALOG_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
  */
 export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOptions {
   const production = process.env.NODE_ENV === 'production';
-  const positive = (name: string, value: number | undefined, fallback: number) => {
+  const positive = (name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
     if (value === undefined) return fallback;
     if (!(Number.isFinite(value) && value > 0)) throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: name, reason: `must be a positive number, got ${String(value)}` });
+    if (value > max) throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: name, reason: `must be at most ${max} ms, the longest delay a Node timer takes, got ${value}` });
     return value;
   };
   const compile = options.compile ?? 'background';
@@ -92,10 +96,10 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
   return {
     logger: isLogger(options.logger) ? options.logger : createLogger(options.logger),
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
-    bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000),
+    bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000, MAX_TIMER),
     responseValidation: resolveResponseValidation(options.responseValidation, production),
     compile,
-    closeTimeout: positive('closeTimeout', options.closeTimeout, 10_000),
+    closeTimeout: positive('closeTimeout', options.closeTimeout, 10_000, MAX_TIMER),
     catalogPath,
     typeBase: catalog.typeBase,
   };
