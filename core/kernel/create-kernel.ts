@@ -7,7 +7,7 @@ import { loadContract } from '../contract/load.js';
 import { readBurrowFragment } from '../contract/assets.js';
 import { addedResponseKey, composeDocument, type ContractFragment } from '../contract/compose.js';
 import { checkOpenApiDocument, defaultContractCache } from '../contract/validate-document.js';
-import { checkContract, checkHandlers, type HandlerSource } from '../contract/conformance.js';
+import { checkContract, checkHandlers, describeOperation, type HandlerSource } from '../contract/conformance.js';
 import { createValidationEngine } from '../validation/engine.js';
 import { compileOperation, type CompiledOperation, type RawHandler } from '../request/operation.js';
 import { createRouter } from '../request/router.js';
@@ -148,7 +148,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       router.add(op.method, op.path, compiled);
     } catch (error) {
       if (!isBurrowError(error)) throw error;
-      problems.push(error.detail);
+      problems.push(`${describeOperation(op)}: ${error.detail} (${error.code})`);
     }
   }
 
@@ -158,11 +158,21 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   for (const use of checkedUses.valid) {
     const operation = use.method ? byPath.get(`${use.method} ${use.path}`) : undefined;
     const value = operation ? operation.extensions[use.name] : use.value;
-    const result = await binders.get(use.name)!.bind({ name: use.name, value, operation, pointer: use.pointer });
-    if (result && typeof result.handler === 'function' && operation) {
-      sources.push({ operationId: operation.id, owner: `${use.name}, bound by ${extensions.ownerOf(use.name)}` });
-      bound.set(operation.id, result.handler);
+    let result: Awaited<ReturnType<ExtensionBinder['bind']>>;
+    try {
+      result = await binders.get(use.name)!.bind({ name: use.name, value, operation, pointer: use.pointer });
+    } catch (error) {
+      if (isBurrowError(error)) throw error;
+      const reason = `binding ${use.name} at #${use.pointer} failed: ${error instanceof Error ? error.message : String(error)}`;
+      throw coreError('BURROW_ERR_BOOT_PLUGIN_SETUP', { name: (extensions.ownerOf(use.name) ?? 'app').replace(/^plugin /, ''), reason }, { cause: error });
     }
+    if (!result || typeof result.handler !== 'function') continue;
+    if (!operation) {
+      problems.push(`#${use.pointer}: the binder of ${use.name} (${extensions.ownerOf(use.name)}) returned a handler for a use that is not on an operation`);
+      continue;
+    }
+    sources.push({ operationId: operation.id, owner: `${use.name}, bound by ${extensions.ownerOf(use.name)}` });
+    bound.set(operation.id, result.handler);
   }
   problems.push(...checkHandlers(engine.operations, sources));
   if (problems.length) {

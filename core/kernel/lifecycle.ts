@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'winston';
+import { errorFields } from './logger.js';
 import type { Registry } from '../plugin/registry.js';
 import type { Hooks } from '../plugin/hooks.js';
 import type { EventBus } from '../plugin/events.js';
@@ -61,7 +62,8 @@ export function createLifecycle(input: LifecycleInput) {
   async function close(): Promise<void> {
     if (inflight.closing) return;
     inflight.closing = true;
-    const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const deadline = Date.now() + input.closeTimeout;
+    const stopped = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     for (const server of servers) server.closeIdleConnections();
     if (inflight.count > 0) {
       await new Promise<void>((resolve) => {
@@ -73,15 +75,27 @@ export function createLifecycle(input: LifecycleInput) {
         };
       });
     }
+    // An attached server may also serve the app's own routes: let their requests finish too,
+    // closing each keep-alive connection as soon as it is idle, until the same deadline.
+    if (servers.length) {
+      const sweep = setInterval(() => {
+        for (const server of servers) server.closeIdleConnections();
+      }, 25);
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+      await Promise.race([stopped, expired]);
+      clearInterval(sweep);
+      clearTimeout(timer);
+    }
     for (const server of servers) server.closeAllConnections();
-    await Promise.all(stopped);
+    await stopped;
     await input.events.idle();
     const steps = [...hooks.list('onClose'), ...input.shutdown.entries().map(([, step]) => step), ...input.closers].reverse();
     for (const step of steps) {
       try {
         await step();
       } catch (error) {
-        logger.error('shutdown step failed', { error });
+        logger.error('shutdown step failed', { error: errorFields(error) });
       }
     }
   }

@@ -2,6 +2,19 @@ import winston, { type Logger } from 'winston';
 
 export type { Logger };
 
+/**
+ * An error as log fields: an Error's own properties do not survive JSON, so an app's
+ * logger without an error format would write `{}`. Every log line Burrow writes about a
+ * thrown value goes through this.
+ */
+export function errorFields(error: unknown): { name: string; message: string; stack?: string; code?: unknown } | string {
+  if (!(error instanceof Error)) return String(error);
+  const fields: { name: string; message: string; stack?: string; code?: unknown } = { name: error.name, message: error.message };
+  if (error.stack) fields.stack = error.stack;
+  if ((error as { code?: unknown }).code !== undefined) fields.code = (error as { code?: unknown }).code;
+  return fields;
+}
+
 /** Options of the logger Burrow creates when the app passes none. */
 export interface LoggerOptions {
   /** winston level; `silent` disables output. Default: `info` (`warn` under test). */

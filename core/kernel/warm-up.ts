@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import { errorFields } from './logger.js';
 import type { CompiledOperation } from '../request/operation.js';
 
 /** Compiles every validator not compiled yet. */
@@ -24,7 +25,7 @@ export function warmUp(operations: Iterable<CompiledOperation>, options: { respo
       // Sampled response checks compile on first use: production need not hold every response validator.
       if (options.responseRate >= 1) op.responseValidators();
     } catch (error) {
-      options.logger.error('validator compilation failed', { operationId: op.id, error });
+      options.logger.error('validator compilation failed', { operationId: op.id, error: errorFields(error) });
     }
   };
   if (pending.length) compileOne(pending.shift()!);

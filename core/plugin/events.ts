@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import { errorFields } from '../kernel/logger.js';
 
 /**
  * The events of the kernel's bus, by name. The core declares it empty; a plugin
@@ -51,7 +52,7 @@ export function createEventBus(logger: Logger): EventBus {
     try {
       await listener(payload);
     } catch (error) {
-      logger.error('event subscriber failed', { event, error });
+      logger.error('event subscriber failed', { event, error: errorFields(error) });
     } finally {
       settle();
     }

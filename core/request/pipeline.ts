@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'winston';
 import { RequestContext } from './context.js';
+import { errorFields } from '../kernel/logger.js';
 import type { CompiledOperation } from './operation.js';
 import type { Hooks } from '../plugin/hooks.js';
 import type { SecuritySchemeObject, Verifier } from './security.js';
@@ -110,7 +111,7 @@ export function createPipeline(state: PipelineState) {
       try {
         await hook(ctx, error);
       } catch (hookError) {
-        ctx.log.error('onError hook failed', { error: hookError });
+        ctx.log.error('onError hook failed', { error: errorFields(hookError) });
       }
     }
     sendProblem(ctx, error, state.typeBase?.(ctx));
@@ -132,7 +133,7 @@ export function createPipeline(state: PipelineState) {
     for (const hook of onResponse) {
       Promise.resolve()
         .then(() => hook(ctx))
-        .catch((error) => ctx.log.error('onResponse hook failed', { error }));
+        .catch((error) => ctx.log.error('onResponse hook failed', { error: errorFields(error) }));
     }
   }
 

@@ -4,6 +4,7 @@ import { coreError, isBurrowError, type BurrowError, type ValidationIssue } from
 import { toProblem } from '../errors/problem.js';
 import { toIssue } from '../request/input.js';
 import { isJsonMediaType } from '../request/media-type.js';
+import { errorFields } from '../kernel/logger.js';
 
 /** What a handler returns: a declared status, its body, and optional headers. */
 export interface Reply {
@@ -87,7 +88,7 @@ function contentTypeOf(mediaType: string): string {
  */
 export function toBurrowError(ctx: RequestContext, error: unknown): BurrowError {
   if (isBurrowError(error)) return error;
-  ctx.log.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+  ctx.log.error('unhandled error', { error: errorFields(error) });
   return coreError('BURROW_ERR_SERVER_INTERNAL', {}, { cause: error });
 }
 
