@@ -158,9 +158,15 @@ components:
 const HANDLERS = `import { defineErrors, defineHandlers } from 'burrowjs';
 import type { operations } from './generated/api.js';
 
-/** This API's own error codes: each is answered as a problem with its status. */
+/** This API's own error codes: answered as problems, listed in the error catalogue (/api/errors). */
 export const greetingErrors = defineErrors({
-  GREETINGS_ERR_NOT_FOUND: { status: 404, title: 'No greeting has this name' },
+  GREETINGS_ERR_NOT_FOUND: {
+    status: 404,
+    title: 'No greeting has this name',
+    detail: 'no greeting for {name}',
+    means: 'Nobody has created a greeting with this name yet.',
+    do: 'Create it with POST /greetings.',
+  },
 });
 
 const greetings = new Map<string, string>([['world', 'Hello, world!']]);
@@ -174,7 +180,7 @@ export const handlers = defineHandlers<operations>({
   async getGreeting({ params }) {
     const text = greetings.get(params.name);
     if (text === undefined) {
-      throw greetingErrors.create('GREETINGS_ERR_NOT_FOUND', { detail: \`no greeting for \${params.name}\` });
+      throw greetingErrors.create('GREETINGS_ERR_NOT_FOUND', { name: params.name });
     }
     return { status: 200, body: { name: params.name, text } };
   },
@@ -190,7 +196,7 @@ import express from 'express';
 import { createKernel } from 'burrowjs';
 import { expressMiddleware } from 'burrowjs/express';
 import { openapiDocs } from 'burrowjs/plugins/openapi-docs';
-import { handlers } from './handlers.js';
+import { greetingErrors, handlers } from './handlers.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -198,6 +204,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 const kernel = await createKernel({
   contract: fileURLToPath(new URL('../openapi/api.yaml', import.meta.url)),
   handlers,
+  errors: [greetingErrors],
   plugins: [openapiDocs()],
 });
 
@@ -210,12 +217,11 @@ const server = app.listen(port, host, (error?: Error) => {
   const url = \`http://\${host}:\${port}/api\`;
   console.log(\`Greetings API on \${url}/greetings/world\\nSwagger UI on \${url}/docs/\`);
 });
+// kernel.close() then stops this server too, letting requests in flight finish.
+kernel.attach(server);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    server.close();
-    void kernel.close().then(() => process.exit(0));
-  });
+  process.once(signal, () => void kernel.close().then(() => process.exit(0)));
 }
 `;
 

@@ -109,4 +109,6 @@ export const BURROW_RULES = {
   'burrow/extensions': 'error',
   'operation-operationId': 'off',
   'operation-operationId-unique': 'off',
+  // Burrow composes a 4XX (and 5XX) problem response into every operation that declares none.
+  'operation-4xx-response': 'off',
 } as const;

@@ -9,7 +9,7 @@
  * esbuild transpiles file by file (no bundling), keeping import paths, so packages
  * resolve from `bench/node_modules` and the root `node_modules` as before.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readdirSync, statSync } from 'node:fs';
@@ -27,13 +27,15 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** Transpiles core/, plugins/ and bench/{servers,lib} into bench/.build; copies openapi/. */
+/**
+ * Transpiles core/, plugins/ and bench/{servers,lib} into bench/.build. Core finds its
+ * own fragments (openapi/problem.yaml) from the burrowjs package root, which it looks
+ * up from its own file: from bench/.build that is still this repository.
+ */
 export async function compileServers(): Promise<void> {
   rmSync(BUILD, { recursive: true, force: true });
   const entryPoints = [join(ROOT, 'core'), join(ROOT, 'plugins'), join(BENCH, 'servers'), join(BENCH, 'lib')].flatMap(tsFiles);
   await build({ entryPoints, outdir: BUILD, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
-  // Core reads its own contract fragments (problem.yaml, extension schemas) next to itself.
-  cpSync(join(ROOT, 'openapi'), join(BUILD, 'openapi'), { recursive: true });
 }
 
 /** The compiled path of a server script given relative to the repository (`bench/servers/x.ts`). */
