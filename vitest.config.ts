@@ -22,6 +22,9 @@ export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
     include: ['test/**/*.test.ts'],
+    // Type tests (`*.test-d.ts`: expectTypeOf, @ts-expect-error) are compiled by tsc as part
+    // of `npm test`, and a failed expectation fails the run; they are never executed.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: { NODE_ENV: 'test' },

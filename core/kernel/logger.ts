@@ -31,7 +31,9 @@ const REDACTED = '[redacted]';
  * tokens, API keys) with `[redacted]`, at any depth. Secrets never reach a log line.
  */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than this nothing is inspected, so nothing is written: a secret could hide there.
+  if (depth > 8) return '[too deep to log]';
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -66,11 +66,18 @@ export async function createValidationEngine(document: OpenApiDocument, version:
     },
   });
   const operations = router.getOperations();
+  const identified = new WeakMap<object, boolean>();
   return {
     operations,
-    compileRequest: (operation) => withFreshAjvOnConflict(() => validator.buildRequestValidatorsForOperation(operation as never) ?? [], shared),
+    compileRequest: (operation) =>
+      compileIsolatedIfIdentified(operation, () => validator.buildRequestValidatorsForOperation(operation as never) ?? [], shared, identified),
     compileResponses: (operation) =>
-      withFreshAjvOnConflict(() => (validator.buildStatusBasedResponseValidatorForOperation(operation as never) ?? {}) as Record<string, ValidateFunction>, shared),
+      compileIsolatedIfIdentified(
+        operation,
+        () => (validator.buildStatusBasedResponseValidatorForOperation(operation as never) ?? {}) as Record<string, ValidateFunction>,
+        shared,
+        identified,
+      ),
   };
 }
 
@@ -102,22 +109,40 @@ function compileOncePerShape(ajv: Ajv): Ajv {
 }
 
 /**
- * A schema with an `$id` registers that id in its Ajv instance; a second operation
- * using the same schema would then fail to compile in the shared instance. Such
- * operations get instances of their own.
+ * A schema with an `$id` registers that id in the Ajv instance that compiles it, and
+ * Ajv refuses to register an id twice: a second operation whose validator holds the
+ * same `$id`d schema in another shape (a body here, an array's items there) would not
+ * compile in the shared instance. So an operation whose schemas carry an `$id` is
+ * compiled, up front, with Ajv instances of its own; the shared ones never see an id.
  */
-function withFreshAjvOnConflict<T>(build: () => T, shared: Map<string, Ajv>): T {
+function compileIsolatedIfIdentified<T>(operation: EngineOperation, build: () => T, shared: Map<string, Ajv>, identified: WeakMap<object, boolean>): T {
+  let isolate = identified.get(operation);
+  if (isolate === undefined) identified.set(operation, (isolate = hasSchemaId(operation)));
+  if (!isolate) return build();
+  const saved = new Map(shared);
+  shared.clear();
   try {
     return build();
-  } catch (error) {
-    if (!(error instanceof Error) || !/already exists/.test(error.message)) throw error;
-    const saved = new Map(shared);
+  } finally {
     shared.clear();
-    try {
-      return build();
-    } finally {
-      shared.clear();
-      for (const [k, v] of saved) shared.set(k, v);
-    }
+    for (const [k, v] of saved) shared.set(k, v);
   }
+}
+
+/**
+ * Does anything under the operation (parameters, body, responses) carry a string `$id`?
+ * The dereferenced document may be cyclic, hence the visited set. An `$id` inside an
+ * example counts too: that only costs the operation instances of its own.
+ */
+function hasSchemaId(operation: object): boolean {
+  const seen = new Set<object>();
+  const stack: object[] = [operation];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (typeof (node as { $id?: unknown }).$id === 'string') return true;
+    for (const value of Object.values(node)) if (value !== null && typeof value === 'object') stack.push(value);
+  }
+  return false;
 }

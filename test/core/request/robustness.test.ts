@@ -1,20 +1,9 @@
-import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createKernel, type Kernel, type RequestContext } from '../../../core/index.js';
 import { FIXTURE, fixtureHandlers, fixtureKernel, VALID_ITEM } from '../../helpers.js';
+import { postHead, RawConnection } from './raw-http.js';
 
-/** Sends raw bytes over TCP and returns what the server answered before closing. */
-function rawRequest(url: string, bytes: string, waitMs = 2000): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(bytes));
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-    setTimeout(() => socket.destroy(), waitMs);
-  });
-}
+const MiB = 1024 * 1024;
 
 describe('robustness', () => {
   let kernel: Kernel;
@@ -44,23 +33,34 @@ describe('robustness', () => {
   afterAll(() => kernel.close());
 
   it('answers a body that stops arriving with 408 and closes the connection', async () => {
-    const started = Date.now();
-    const answer = await rawRequest(
-      url,
-      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":',
-    );
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(answer).toContain('BURROW_ERR_REQUEST_TIMEOUT');
-    expect(answer.toLowerCase()).toContain('connection: close');
-    expect(Date.now() - started).toBeLessThan(1500);
+    const connection = await RawConnection.open(url);
+    await connection.write(postHead('/items', 'Content-Length: 100') + '{"name":');
+    const answer = await connection.response();
+    expect(answer?.status).toBe(408);
+    expect(answer?.headers.connection).toBe('close');
+    expect(JSON.parse(answer!.body)).toMatchObject({ status: 408, code: 'BURROW_ERR_REQUEST_TIMEOUT', detail: 'the body did not arrive within 200 ms' });
+    // The server, not the client, ends the connection.
+    await connection.closing();
+    expect(connection.error).toBeUndefined();
+  });
+
+  it('answers an oversized body that stops arriving mid-drain with 413, not 408, and closes the connection', async () => {
+    const connection = await RawConnection.open(url);
+    await connection.write(postHead('/items', `Content-Length: ${5 * MiB}`));
+    await connection.write(Buffer.alloc(2 * MiB, 0x20));
+    const answer = await connection.response();
+    expect(answer?.status).toBe(413);
+    expect(answer?.headers.connection).toBe('close');
+    expect(JSON.parse(answer!.body).code).toBe('BURROW_ERR_REQUEST_BODY_TOO_LARGE');
+    await connection.closing();
   });
 
   it('aborts the handler signal when the client goes away', async () => {
-    const request = rawRequest(url, 'GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\n\r\n', 100);
+    const connection = await RawConnection.open(url);
+    await connection.write('GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\n\r\n');
     await hanging;
-    await request;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(aborted).toContain('gone-1');
+    connection.close();
+    await vi.waitFor(() => expect(aborted).toContain('gone-1'));
   });
 
   it('rejects __proto__ in a query and a body, and pollutes nothing', async () => {
@@ -77,8 +77,12 @@ describe('robustness', () => {
   });
 
   it('answers a request target that is not a path with 404, not a crash', async () => {
-    const answer = await rawRequest(url, 'GET http://evil.example/items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    expect(answer).toMatch(/^HTTP\/1\.1 404/);
+    const connection = await RawConnection.open(url);
+    await connection.write('GET http://evil.example/items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const answer = await connection.response();
+    expect(answer?.status).toBe(404);
+    expect(JSON.parse(answer!.body).code).toBe('BURROW_ERR_ROUTE_NOT_FOUND');
+    connection.close();
   });
 
   it('keeps serving after all of the above', async () => {
