@@ -17,15 +17,15 @@ function repliesKernel(options: { responseValidation?: boolean } = {}): Promise<
   return createKernel({ contract: REPLIES, handlers, logger: { level: 'silent' }, ...options });
 }
 
-describe('declaredStatusKey', () => {
-  let kernel: Kernel;
-  let op: (id: string) => CompiledOperation;
-  beforeAll(async () => {
-    kernel = await repliesKernel();
-    op = (id) => kernel.operations.get(id)!;
-  });
-  afterAll(() => kernel.close());
+// One kernel over the replies fixture for the checks that need compiled operations.
+let kernel: Kernel;
+const op = (id: string): CompiledOperation => kernel.operations.get(id)!;
+beforeAll(async () => {
+  kernel = await repliesKernel();
+});
+afterAll(() => kernel.close());
 
+describe('declaredStatusKey', () => {
   it('prefers the exact status, then its range, then default', () => {
     expect(declaredStatusKey(op('exact'), 200)).toBe('200');
     expect(declaredStatusKey(op('exact'), 201)).toBe('2XX');
@@ -43,14 +43,6 @@ describe('declaredStatusKey', () => {
 });
 
 describe('checkReply', () => {
-  let kernel: Kernel;
-  let op: (id: string) => CompiledOperation;
-  beforeAll(async () => {
-    kernel = await repliesKernel();
-    op = (id) => kernel.operations.get(id)!;
-  });
-  afterAll(() => kernel.close());
-
   it('finds nothing wrong with a reply that matches its declared status', () => {
     expect(checkReply(op('exact'), { status: 200, body: { ok: true } })).toEqual([]);
     expect(checkReply(op('exact'), { status: 202, body: { range: 'accepted' } })).toEqual([]);
