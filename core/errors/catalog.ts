@@ -130,10 +130,17 @@ ${rows}
 `;
 }
 
-/** ERRORS.md, generated from the core registry (`npm run errors:doc`; a test keeps it in sync). */
-export function renderErrorsMarkdown(intro: string): string {
-  const rows = Object.entries(CORE_ERRORS).map(([code, spec]) => `| \`${code}\` | ${spec.status} | ${spec.means} | ${spec.do} |`);
-  return `${intro.trimEnd()}\n\n| code | status | means | what to do |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+/** ERRORS.md: the core registry, then one table per built-in plugin that registers codes (`npm run errors:doc`). */
+export function renderErrorsMarkdown(intro: string, plugins: { name: string; entries: CatalogEntry[] }[] = []): string {
+  const table = (entries: CatalogEntry[]) =>
+    `| code | status | means | what to do |\n| --- | --- | --- | --- |\n${entries.map((e) => `| \`${e.code}\` | ${e.status} | ${e.means ?? e.title} | ${e.do ?? ''} |`).join('\n')}\n`;
+  const core = Object.entries(CORE_ERRORS).map(([code, spec]) => ({ code, status: spec.status, title: spec.title, means: spec.means, do: spec.do }));
+  const sections = plugins
+    .filter((p) => p.entries.length)
+    .map((p) => `\n### Plugin \`${p.name}\`\n\n${table(p.entries)}`)
+    .join('');
+  const none = plugins.some((p) => p.entries.length) ? '' : '\nNo built-in plugin registers codes of its own yet.\n';
+  return `${intro.trimEnd()}\n\n### Core\n\n${table(core)}${sections}${none}`;
 }
 
 function escape(text: string): string {

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BURROW_EXTENSIONS, createKernel, type ExtensionBinder, type Plugin } from '../../core/index.js';
+import { BURROW_EXTENSIONS, type ExtensionBinder } from '../../core/index.js';
+import { builtInPlugins, everyPluginKernel } from '../../cli/built-in-plugins.js';
 
 /**
  * `openapi/README.md` documents the `x-burrow-*` extensions in one table:
@@ -19,9 +18,6 @@ import { BURROW_EXTENSIONS, createKernel, type ExtensionBinder, type Plugin } fr
  */
 const REFERENCE = 'openapi/README.md';
 const COLUMNS = ['extension', 'on', 'value', 'bound by', 'schema'];
-
-/** Options for built-in plugins that cannot boot without them (none so far). */
-const PLUGIN_OPTIONS: Record<string, unknown> = {};
 
 interface ReferenceRow {
   extension: string;
@@ -120,20 +116,6 @@ function checkReference(
   return problems;
 }
 
-/** The plugins under `plugins/`, by folder: each folder's `index.ts` default export (or its exported plugins). */
-async function builtInPlugins(): Promise<{ folder: string; plugin: Plugin<any> }[]> {
-  const found: { folder: string; plugin: Plugin<any> }[] = [];
-  for (const entry of readdirSync('plugins', { withFileTypes: true })) {
-    const index = path.resolve('plugins', entry.name, 'index.ts');
-    if (!entry.isDirectory() || !existsSync(index)) continue;
-    const module = (await import(pathToFileURL(index).href)) as Record<string, unknown>;
-    const isPlugin = (v: unknown): v is Plugin<any> => typeof v === 'function' && typeof (v as Partial<Plugin>).setup === 'function' && Array.isArray((v as Partial<Plugin>).dependsOn);
-    const plugins = isPlugin(module.default) ? [module.default] : [...new Set(Object.values(module).filter(isPlugin))];
-    for (const plugin of plugins) found.push({ folder: entry.name, plugin });
-  }
-  return found;
-}
-
 describe('the x-burrow-* extension reference (openapi/README.md)', () => {
   const table = parseExtensionTable(readFileSync(REFERENCE, 'utf8'));
 
@@ -147,14 +129,7 @@ describe('the x-burrow-* extension reference (openapi/README.md)', () => {
     expect(plugins.map((p) => p.folder)).toContain('openapi-docs');
     for (const { folder, plugin } of plugins) expect(plugin.name, `the plugin in plugins/${folder}/`).toBe(folder);
 
-    const kernel = await createKernel({
-      contract: { openapi: '3.1.0', info: { title: 'every plugin', version: '1' }, paths: { '/a': { get: { operationId: 'getA', responses: { '204': { description: 'x' } } } } } },
-      handlers: { getA: () => ({ status: 204 }) },
-      logger: { level: 'silent' },
-      contractCache: false,
-      compile: 'lazy',
-      plugins: plugins.map(({ plugin }) => (plugin.name in PLUGIN_OPTIONS ? { plugin, input: PLUGIN_OPTIONS[plugin.name] } : plugin)),
-    });
+    const kernel = await everyPluginKernel(plugins);
     const binders = kernel.extensions.entries().map(([name, binder]: [string, ExtensionBinder]) => ({ name, owner: kernel.extensions.ownerOf(name) ?? '?', schema: binder.schema }));
     await kernel.close();
 

@@ -5,9 +5,9 @@ import { ERRORS_MD, errorsMarkdown } from '../../../cli/errors-doc.js';
 import { BurrowError, CORE_ERRORS, coreError, defineErrors, toProblem } from '../../../core/index.js';
 
 describe('error registry', () => {
-  it('lists exactly the core codes, with their statuses, in ERRORS.md (run `npm run errors:doc` after changing them)', () => {
+  it('lists exactly the core codes and the codes built-in plugins register, in ERRORS.md (run `npm run errors:doc` after changing them)', async () => {
     const current = readFileSync(ERRORS_MD, 'utf8');
-    expect(current).toBe(errorsMarkdown(current));
+    expect(current).toBe(await errorsMarkdown(current));
     const rows = [...current.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
     expect(rows).toEqual(Object.entries(CORE_ERRORS).map(([code, spec]) => [code, spec.status]));
   });
