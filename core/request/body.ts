@@ -22,13 +22,15 @@ export function readBody(ctx: RequestContext, op: CompiledOperation, limit: numb
   if (!op.body) {
     throw coreError('BURROW_ERR_REQUEST_BODY_UNEXPECTED', { operationId: op.id });
   }
-  if (!mediaType || !op.body.mediaTypes.some((declared) => matchesMediaType(declared, mediaType))) {
+  const matched = mediaType === undefined ? -1 : op.body.mediaTypes.findIndex((declared) => matchesMediaType(declared, mediaType));
+  if (mediaType === undefined || matched === -1) {
     throw coreError(
       'BURROW_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
       { mediaType: mediaType ? `"${mediaType}"` : 'missing', operationId: op.id, accepted: op.body.mediaTypes.join(', ') },
       { headers: { 'accept-post': op.body.mediaTypes.join(', ') } },
     );
   }
+  ctx.bodyContentKey = op.body.contentKeys[matched];
   // A host app's body parser (express.json()) may have consumed the stream already: take what it parsed.
   if ((req as { body?: unknown }).body !== undefined || req.readableEnded) {
     ctx.body = (req as { body?: unknown }).body;

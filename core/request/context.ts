@@ -46,6 +46,8 @@ export class RequestContext {
   query: Record<string, unknown> = {};
   cookies: Record<string, string | undefined> = {};
   body: unknown = undefined;
+  /** The content key of the contract the request body matched (`application/json`), once read. */
+  bodyContentKey: string | undefined = undefined;
   /** The principal of the first security scheme that authenticated the request. */
   principal: unknown = undefined;
   /** Principals by security scheme name, for requirements that AND several schemes. */

@@ -1,5 +1,6 @@
 import type { EngineOperation, ValidateFunction, ValidationEngine } from '../validation/engine.js';
 import type { RequestContext } from './context.js';
+import { compileParameterSpecs, type ParameterSpecs } from './parameters.js';
 
 /** One scheme of a security requirement object, with the scopes it must grant. */
 export interface RequiredScheme {
@@ -9,15 +10,6 @@ export interface RequiredScheme {
 
 /** A handler as the pipeline calls it (the typed view is in `types.ts`). */
 export type RawHandler = (ctx: RequestContext) => unknown;
-
-/** How a query parameter is read from the query string. */
-interface QueryParamSpec {
-  name: string;
-  array: boolean;
-  /** `explode: false` form, or space/pipe delimited: one value holding a list. */
-  delimiter?: string;
-  deepObject: boolean;
-}
 
 /**
  * An operation as the pipeline uses it: everything that can be worked out from
@@ -32,19 +24,26 @@ export interface CompiledOperation {
   readonly definition: EngineOperation;
   /** OR across the outer array, AND inside each inner one; empty: no security. */
   readonly security: RequiredScheme[][];
-  readonly body: { required: boolean; mediaTypes: string[] } | undefined;
+  /**
+   * The request body the operation declares: `contentKeys` as the contract writes them
+   * (`application/json; charset=utf-8`, `image/*`), `mediaTypes` the same, lower case.
+   */
+  readonly body: { required: boolean; contentKeys: string[]; mediaTypes: string[] } | undefined;
   /** Every media type a response of this operation may have (for `Accept`). */
   readonly responseMediaTypes: string[];
   /** Declared responses by status key (`200`, `4XX`, `default`) → first media type. */
   readonly responses: Map<string, string | undefined>;
-  readonly query: QueryParamSpec[];
-  readonly usesDeepObject: boolean;
-  readonly usesCookies: boolean;
-  readonly usesHeaders: boolean;
+  /** How each parameter is read (see `parameters.ts`). */
+  readonly parameters: ParameterSpecs;
   /** The `x-burrow-*` extensions of the operation (and of the root, unless overridden). */
   readonly extensions: Record<string, unknown>;
   handler: RawHandler;
-  requestValidators(): ValidateFunction[];
+  /** The validator of the parameters, compiled on first use. */
+  parameterValidator(): ValidateFunction;
+  /** The validator of the body under one content key (`undefined`: no schema), compiled on first use. */
+  bodyValidator(contentKey: string): ValidateFunction | undefined;
+  /** Compiles every request validator (parameters and each body) not compiled yet. */
+  requestValidators(): void;
   responseValidators(): Record<string, ValidateFunction>;
   /** True once both validator sets are compiled. */
   readonly compiled: boolean;
@@ -64,16 +63,6 @@ export function compileOperation(
   isAdded: (status: string) => boolean = () => false,
   isExtension: (key: string) => boolean = (key) => key.startsWith('x-burrow-'),
 ): CompiledOperation {
-  const parameters = (op.parameters ?? []) as { name: string; in: string; schema?: any; style?: string; explode?: boolean }[];
-  const query: QueryParamSpec[] = parameters
-    .filter((p) => p.in === 'query')
-    .map((p) => {
-      const array = p.schema?.type === 'array' || (Array.isArray(p.schema?.type) && p.schema.type.includes('array'));
-      const style = p.style ?? 'form';
-      const delimiter =
-        style === 'spaceDelimited' ? ' ' : style === 'pipeDelimited' ? '|' : array && p.explode === false ? ',' : undefined;
-      return { name: p.name, array, delimiter, deepObject: style === 'deepObject' };
-    });
   const requestBody = op.requestBody as { required?: boolean; content?: Record<string, unknown> } | undefined;
   const responses = new Map<string, string | undefined>();
   const responseMediaTypes = new Set<string>();
@@ -87,7 +76,13 @@ export function compileOperation(
   const extensions: Record<string, unknown> = { ...rootExtensions };
   for (const [key, value] of Object.entries(op)) if (isExtension(key)) extensions[key] = value;
 
-  let requestValidators: ValidateFunction[] | undefined;
+  let parameterValidator: ValidateFunction | undefined;
+  const bodyValidators = new Map<string, ValidateFunction | undefined>();
+  const contentKeys = Object.keys(requestBody?.content ?? {});
+  const bodyValidator = (key: string) => {
+    if (!bodyValidators.has(key)) bodyValidators.set(key, engine.compileBody(op, key));
+    return bodyValidators.get(key);
+  };
   let responseValidators: Record<string, ValidateFunction> | undefined;
   return {
     id: op.operationId!,
@@ -98,24 +93,26 @@ export function compileOperation(
       Object.entries(requirement).map(([scheme, scopes]) => ({ scheme, scopes: scopes ?? [] })),
     ),
     body: requestBody?.content
-      ? { required: requestBody.required === true, mediaTypes: Object.keys(requestBody.content).map((t) => t.toLowerCase()) }
+      ? { required: requestBody.required === true, contentKeys, mediaTypes: contentKeys.map((t) => t.toLowerCase()) }
       : undefined,
     responseMediaTypes: [...responseMediaTypes],
     responses,
-    query,
-    usesDeepObject: query.some((q) => q.deepObject),
-    usesCookies: parameters.some((p) => p.in === 'cookie'),
-    usesHeaders: parameters.some((p) => p.in === 'header'),
+    parameters: compileParameterSpecs(op),
     extensions,
     // Set at boot, once conformance has found the one handler (app, plugin or binder) that serves it.
     handler: unserved,
-    requestValidators: () => (requestValidators ??= engine.compileRequest(op)),
+    parameterValidator: () => (parameterValidator ??= engine.compileParameters(op)),
+    bodyValidator,
+    requestValidators() {
+      parameterValidator ??= engine.compileParameters(op);
+      for (const key of contentKeys) bodyValidator(key);
+    },
     responseValidators: () => (responseValidators ??= engine.compileResponses(op)),
     get compiled() {
-      return requestValidators !== undefined && responseValidators !== undefined;
+      return this.requestCompiled && responseValidators !== undefined;
     },
     get requestCompiled() {
-      return requestValidators !== undefined;
+      return parameterValidator !== undefined && bodyValidators.size === contentKeys.length;
     },
   };
 }

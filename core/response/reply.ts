@@ -2,7 +2,7 @@ import type { RequestContext } from '../request/context.js';
 import type { CompiledOperation } from '../request/operation.js';
 import { coreError, isBurrowError, type BurrowError, type ValidationIssue } from '../errors/burrow-error.js';
 import { toProblem } from '../errors/problem.js';
-import { toIssue } from '../request/input.js';
+import { toIssue } from '../validation/issues.js';
 import { isJsonMediaType } from '../request/media-type.js';
 import { errorFields } from '../kernel/logger.js';
 

@@ -37,7 +37,14 @@ const OAS_FORMATS: Record<string, { type: 'number' | 'string'; validate: (value:
 export interface ValidationEngine {
   /** Operations as openapi-backend models them, dereferenced, in document order. */
   operations: EngineOperation[];
-  compileRequest(operation: EngineOperation): ValidateFunction[];
+  /** The validator of the parameters (path, query, header, cookie) of an operation. */
+  compileParameters(operation: EngineOperation): ValidateFunction;
+  /**
+   * The validator of the request body declared under one content key (`application/json`,
+   * `text/plain`…), or `undefined` when that key has no schema. It validates
+   * `{ requestBody }`, so its errors point under `/requestBody`.
+   */
+  compileBody(operation: EngineOperation, contentKey: string): ValidateFunction | undefined;
   compileResponses(operation: EngineOperation): Record<string, ValidateFunction>;
 }
 
@@ -69,8 +76,30 @@ export async function createValidationEngine(document: OpenApiDocument, version:
   const identified = new WeakMap<object, boolean>();
   return {
     operations,
-    compileRequest: (operation) =>
-      compileIsolatedIfIdentified(operation, () => validator.buildRequestValidatorsForOperation(operation as never) ?? [], shared, identified),
+    // openapi-backend builds one validator for the parameters and, from the first of JSON,
+    // multipart or form content only, one for the body: Burrow asks it for the parameters
+    // alone and compiles a body validator per content key itself.
+    compileParameters: (operation) =>
+      compileIsolatedIfIdentified(
+        operation,
+        () => validator.buildRequestValidatorsForOperation({ ...operation, requestBody: undefined } as never)!.at(-1)!,
+        shared,
+        identified,
+      ),
+    compileBody: (operation, contentKey) =>
+      compileIsolatedIfIdentified(
+        operation,
+        () => {
+          const requestBody = operation.requestBody as { required?: boolean; content?: Record<string, { schema?: object }> } | undefined;
+          const schema = requestBody?.content?.[contentKey]?.schema;
+          if (!schema) return undefined;
+          const wrapper = { type: 'object', properties: { requestBody: schema }, required: requestBody!.required ? ['requestBody'] : [] };
+          // compileSchema is private in the typings; it replaces object cycles (recursive schemas) with $refs before compiling.
+          return (OpenAPIValidator as unknown as { compileSchema(ajv: Ajv, schema: object): ValidateFunction }).compileSchema(validator.getAjv('requestBodyValidator' as never) as unknown as Ajv, wrapper);
+        },
+        shared,
+        identified,
+      ),
     compileResponses: (operation) =>
       compileIsolatedIfIdentified(
         operation,

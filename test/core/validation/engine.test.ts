@@ -18,7 +18,7 @@ describe('one validator per schema shape', () => {
 
   it('compiles a schema of another shape on its own', () => {
     expect(op('listItems').responseValidators()['200']).not.toBe(op('getItem').responseValidators()['200']);
-    expect(op('listItems').requestValidators()[0]).not.toBe(op('getItem').requestValidators()[0]);
+    expect(op('listItems').parameterValidator()).not.toBe(op('getItem').parameterValidator());
   });
 });
 
@@ -133,7 +133,7 @@ describe('schemas with $id', () => {
       const tree = kernel.operations.get('getTree')!;
       const otherTree = kernel.operations.get('getForest')!;
       expect(tree.responseValidators()['200']).toBe(otherTree.responseValidators()['200']);
-      expect(tree.requestValidators()[0]).toBe(otherTree.requestValidators()[0]);
+      expect(tree.parameterValidator()).toBe(otherTree.parameterValidator());
     });
   });
 });
