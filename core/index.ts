@@ -20,6 +20,7 @@ export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResu
 export type { CompiledOperation, RequiredScheme, RawHandler } from './request/operation.js';
 export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './request/handler-types.js';
 export type { Reply, ResponseValidationOptions } from './response/reply.js';
+export type { MultipartOptions, UploadedFile } from './request/multipart.js';
 export { BurrowError, coreError, defineErrors, isBurrowError, type ErrorFamily, type ValidationIssue, type BurrowErrorInit } from './errors/burrow-error.js';
 export { CORE_ERRORS, type CoreErrorCode, type ErrorSpec, type ErrorParams } from './errors/codes.js';
 export { toProblem, type Problem } from './errors/problem.js';

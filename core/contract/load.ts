@@ -50,6 +50,14 @@ export async function loadContract(source: ContractSource, options: { cache?: Co
   }
   inlinePathRefs(document);
   const locate = (pointer: string) => locateInFiles(files, base, pointer);
+  const malformed = malformedRefs(document);
+  if (malformed.length) {
+    const problems = malformed.map((m) => {
+      const at = locate(m.pointer);
+      return `  - ${at.file}#${at.pointer}: ${m.message}`;
+    });
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: problems.join('\n') });
+  }
   const { version, problems } = await checkOpenApiDocument(document, options.cache ?? defaultContractCache());
   if (problems.length) {
     const located: ContractProblem[] = problems.map((p) => ({ ...locate(p.pointer), message: p.message }));
@@ -178,6 +186,61 @@ function inlinePathRefs(document: OpenApiDocument): void {
     }
   };
   visit(document, 0);
+}
+
+/** Values that are data, not OpenAPI objects: a `$ref` key inside them is data too. */
+const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
+
+/**
+ * Local `$ref`s whose fragment is not a JSON pointer: `#components/schemas/Pet` (the slash
+ * after `#` missing) resolves to nothing — json-schema-ref-parser leaves it in place, and
+ * every request of an operation using it would fail. RFC 6901 §6: a fragment identifier
+ * that is a JSON pointer starts with `/`. A plain name (`#pet`) is an anchor in 3.1
+ * (JSON Schema 2020-12 `$anchor`), allowed when the contract declares it.
+ */
+function malformedRefs(document: OpenApiDocument): { pointer: string; message: string }[] {
+  const is31 = String(document.openapi).startsWith('3.1');
+  const anchors = new Set<string>();
+  const suspects = new Set<object>();
+  // First pass without pointers (a contract with no such $ref pays for nothing more).
+  const stack: unknown[] = [document];
+  while (stack.length) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const object = node as Record<string, unknown>;
+    if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
+    if (typeof object.$dynamicAnchor === 'string') anchors.add(object.$dynamicAnchor);
+    if (typeof object.$ref === 'string' && fragmentOf(object.$ref) !== undefined) suspects.add(object);
+    for (const key in object) if (!DATA_KEYS.has(key)) stack.push(object[key]);
+  }
+  const problems: { pointer: string; message: string }[] = [];
+  if (!suspects.size) return problems;
+  const visit = (node: unknown, tokens: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    const object = node as Record<string, unknown>;
+    if (suspects.has(object)) {
+      const ref = object.$ref as string;
+      const fragment = fragmentOf(ref)!;
+      const message = fragment.includes('/')
+        ? `$ref ${JSON.stringify(ref)} is not a JSON pointer: after "#" a pointer starts with "/" (did you mean ${JSON.stringify(ref.replace('#', '#/'))}?)`
+        : !is31
+          ? `$ref ${JSON.stringify(ref)} is not a JSON pointer: after "#" a pointer starts with "/" (OpenAPI 3.0 has no anchors)`
+          : anchors.has(safeDecodeURI(fragment))
+            ? undefined
+            : `$ref ${JSON.stringify(ref)} names an anchor no schema of the contract declares ($anchor: ${JSON.stringify(fragment)})`;
+      if (message) problems.push({ pointer: toPointer(tokens), message });
+    }
+    for (const key in object) if (!DATA_KEYS.has(key)) visit(object[key], [...tokens, key]);
+  };
+  visit(document, []);
+  return problems;
+}
+
+/** The fragment of a `$ref` when it is there and is not a JSON pointer (`#components/x`, `#name`). */
+function fragmentOf(ref: string): string | undefined {
+  const hash = ref.indexOf('#');
+  if (hash < 0 || hash === ref.length - 1 || ref[hash + 1] === '/') return undefined;
+  return ref.slice(hash + 1);
 }
 
 function safeDecodeURI(ref: string): string {

@@ -5,6 +5,7 @@ import type { Plugin, PluginEntry } from '../plugin/define-plugin.js';
 import type { Verifier } from '../request/security.js';
 import type { HandlerMap } from '../request/handler-types.js';
 import type { ResponseValidationOptions } from '../response/reply.js';
+import type { MultipartOptions, ResolvedMultipartOptions } from '../request/multipart.js';
 import { coreError, type ErrorFamily } from '../errors/burrow-error.js';
 import { createLogger, type LoggerOptions } from './logger.js';
 
@@ -26,8 +27,20 @@ export interface KernelOptions {
   bodyLimit?: number;
   /** How long the body of a request may take to arrive, in ms (408 after). Default: 30000. */
   bodyTimeout?: number;
+  /**
+   * How `multipart/form-data` bodies are read: their total `limit` (default `bodyLimit`),
+   * each part's `partLimit` (default: the total), at most `parts` parts (default 100), and
+   * `files` as `buffer` (default) or `stream`. See {@link MultipartOptions}.
+   */
+  multipart?: MultipartOptions;
   /** `true`/`false`, or the sampling rate and what a violation does. Default: see {@link ResponseValidationOptions}. */
   responseValidation?: boolean | Partial<ResponseValidationOptions>;
+  /**
+   * What a request that sends a `readOnly` property gets: `reject` (default) answers 400
+   * naming each one ("is read-only"); `drop` deletes them before the handler sees the body.
+   * JSON Schema: attempts to modify such a value "are expected to be ignored or rejected".
+   */
+  readOnly?: 'reject' | 'drop';
   /**
    * When validators are compiled: `background` (default) in 2 ms slices after boot,
    * the first request of an operation compiling it if it comes first (~1.5 ms);
@@ -56,7 +69,9 @@ export interface ResolvedKernelOptions {
   logger: Logger;
   bodyLimit: number;
   bodyTimeout: number;
+  multipart: ResolvedMultipartOptions;
   responseValidation: ResponseValidationOptions;
+  readOnly: 'reject' | 'drop';
   compile: 'background' | 'lazy' | 'eager';
   closeTimeout: number;
   catalogPath: string | undefined;
@@ -85,6 +100,10 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
   if (!['background', 'lazy', 'eager'].includes(compile)) {
     throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'compile', reason: `must be background, lazy or eager, got ${JSON.stringify(compile)}` });
   }
+  const readOnly = options.readOnly ?? 'reject';
+  if (readOnly !== 'reject' && readOnly !== 'drop') {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'readOnly', reason: `must be reject or drop, got ${JSON.stringify(readOnly)}` });
+  }
   const catalog = options.errorCatalog ?? {};
   const catalogPath = catalog.path === false ? undefined : (catalog.path ?? '/errors');
   if (catalogPath !== undefined && !CATALOG_PATH.test(catalogPath)) {
@@ -97,12 +116,28 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
     logger: isLogger(options.logger) ? options.logger : createLogger(options.logger),
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000, MAX_TIMER),
+    multipart: resolveMultipart(options.multipart, positive('bodyLimit', options.bodyLimit, 1024 * 1024)),
     responseValidation: resolveResponseValidation(options.responseValidation, production),
+    readOnly,
     compile,
     closeTimeout: positive('closeTimeout', options.closeTimeout, 10_000, MAX_TIMER),
     catalogPath,
     typeBase: catalog.typeBase,
   };
+}
+
+function resolveMultipart(input: MultipartOptions | undefined, bodyLimit: number): ResolvedMultipartOptions {
+  const option = (name: string, reason: string) => coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: `multipart.${name}`, reason });
+  if (input !== undefined && (typeof input !== 'object' || input === null)) throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'multipart', reason: 'must be an object' });
+  const size = (name: 'limit' | 'partLimit' | 'parts', value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!(Number.isSafeInteger(value) && value > 0)) throw option(name, `must be a positive integer, got ${String(value)}`);
+    return value;
+  };
+  const limit = size('limit', input?.limit, bodyLimit);
+  const files = input?.files ?? 'buffer';
+  if (files !== 'buffer' && files !== 'stream') throw option('files', `must be buffer or stream, got ${JSON.stringify(files)}`);
+  return { limit, partLimit: size('partLimit', input?.partLimit, limit), parts: size('parts', input?.parts, 100), files };
 }
 
 function isLogger(value: unknown): value is Logger {

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from './context.js';
 import type { CompiledOperation } from './operation.js';
+import type { BodyContent } from './content.js';
 import { coreError, type BurrowError } from '../errors/burrow-error.js';
-import { mediaTypeOf, matchesMediaType, isJsonMediaType } from './media-type.js';
+import { bodyKindOf, contentTypeOf, rangeMatches, type BodyKind, type MediaRange } from './media-type.js';
 import { parseFormBody } from './form-body.js';
+import { createMultipartReader, type ResolvedMultipartOptions } from './multipart.js';
 
 /**
  * Reads and parses the request body for an operation, enforcing the contract's
@@ -11,41 +13,97 @@ import { parseFormBody } from './form-body.js';
  * drained: see {@link DRAIN_FLOOR}), and translating parse failures
  * (400) at this one boundary. Returns `undefined` when there is nothing to wait
  * for (no body), so the common GET pays no promise.
+ *
+ * The body is read under the most specific content key its media type matches, and
+ * parsed as its media type says: JSON (`+json` types included), a form, multipart
+ * (see `multipart.ts`), text as a string, anything else — or a schema that describes
+ * bytes — as a Buffer.
  */
-export function readBody(ctx: RequestContext, op: CompiledOperation, limit: number, timeout: number): Promise<void> | undefined {
+export function readBody(
+  ctx: RequestContext,
+  op: CompiledOperation,
+  limit: number,
+  timeout: number,
+  multipart: ResolvedMultipartOptions = defaultMultipart(limit),
+): Promise<void> | undefined {
   const { req } = ctx;
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) return undefined;
 
-  const mediaType = mediaTypeOf(req.headers['content-type']);
   if (!op.body) {
     throw coreError('BURROW_ERR_REQUEST_BODY_UNEXPECTED', { operationId: op.id });
   }
-  const matched = mediaType === undefined ? -1 : op.body.mediaTypes.findIndex((declared) => matchesMediaType(declared, mediaType));
-  if (mediaType === undefined || matched === -1) {
+  const header = req.headers['content-type'];
+  const type = contentTypeOf(header);
+  const content = type && matchContent(op.body.contents, type);
+  if (!content) {
+    const accepted = op.body.contentKeys.join(', ');
     throw coreError(
       'BURROW_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
-      { mediaType: mediaType ? `"${mediaType}"` : 'missing', operationId: op.id, accepted: op.body.mediaTypes.join(', ') },
-      { headers: { 'accept-post': op.body.mediaTypes.join(', ') } },
+      { mediaType: header ? JSON.stringify(type ? describe(type) : header.trim().slice(0, 100)) : 'missing', operationId: op.id, accepted },
+      { headers: { 'accept-post': accepted } },
     );
   }
-  ctx.bodyContentKey = op.body.contentKeys[matched];
+  ctx.bodyContentKey = content.key;
   // A host app's body parser (express.json()) may have consumed the stream already: take what it parsed.
   if ((req as { body?: unknown }).body !== undefined || req.readableEnded) {
     ctx.body = (req as { body?: unknown }).body;
     return undefined;
   }
+  const kind: BodyKind = content.bytes ? 'bytes' : bodyKindOf(type);
+  const max = kind === 'multipart' ? multipart.limit : limit;
   let draining = false;
   if (length !== undefined) {
     const declared = Number(length);
     // Too much to drain: answer at once and close (the client may see a reset instead of the answer).
-    if (declared > drainCap(limit)) throw tooLarge(limit, true);
-    draining = declared > limit;
+    if (declared > drainCap(max)) throw tooLarge(max, true);
+    draining = declared > max;
   }
-  return collect(ctx, limit, timeout, draining).then((raw) => {
-    ctx.body = parse(raw, mediaType, op);
+  if (kind === 'multipart') {
+    const reader = createMultipartReader(ctx, content.multipart, multipart, (error) => failCollection(req, error));
+    return reader.body(collect(ctx, max, timeout, draining, reader.sink)).then((body) => {
+      ctx.body = body;
+    });
+  }
+  return collect(ctx, max, timeout, draining).then((raw) => {
+    ctx.body = parse(raw!, type, kind, content);
   });
+}
+
+/** The multipart options when the kernel gives none: the body limit for a body and for one part, 100 parts, Buffers. */
+export function defaultMultipart(limit: number): ResolvedMultipartOptions {
+  return { limit, partLimit: limit, parts: 100, files: 'buffer' };
+}
+
+/**
+ * The content key a request body falls under: the first, most specific first, whose
+ * range and parameters match its media type ("For requests that match multiple keys,
+ * only the most specific key is applicable. e.g. text/plain overrides text/*").
+ */
+export function matchContent(contents: readonly BodyContent[], type: MediaRange): BodyContent | undefined {
+  for (const content of contents) if (rangeMatches(content.range, type)) return content;
+  return undefined;
+}
+
+/** A media type as the 415 detail quotes it: its essence and parameters. */
+function describe(type: MediaRange): string {
+  let text = type.essence;
+  for (const name in type.params) text += `; ${name}=${type.params[name]}`;
+  return text;
+}
+
+/**
+ * Where the bytes of a body go when they are not buffered whole (a multipart body,
+ * parsed as it arrives). `write` returning false pauses the request until `onDrain`.
+ */
+export interface BodySink {
+  write(chunk: Buffer): boolean;
+  onDrain(resume: () => void): void;
+  /** The body has arrived whole. */
+  end(): void;
+  /** Reading the body failed (too large, too slow, the connection broke): release everything. */
+  abort(error: BurrowError): void;
 }
 
 /**
@@ -80,6 +138,10 @@ function tooLarge(limit: number, close: boolean): BurrowError {
 /** What one body collection needs; kept on the request so the listeners are made once, not per request. */
 interface Collection {
   ctx: RequestContext;
+  /** Where the chunks go instead of `chunks`, while the body is not draining. */
+  sink: BodySink | undefined;
+  /** Why the rest of the body is being drained, when not for its size (a sink that failed). */
+  failure: BurrowError | undefined;
   chunks: Buffer[];
   size: number;
   limit: number;
@@ -88,7 +150,7 @@ interface Collection {
   cap: number;
   timeout: number;
   timer: NodeJS.Timeout;
-  resolve(raw: Buffer): void;
+  resolve(raw: Buffer | undefined): void;
   reject(error: BurrowError): void;
 }
 
@@ -100,12 +162,12 @@ type CollectingRequest = IncomingMessage & { [COLLECTION]?: Collection };
  * discards it to answer 413 once it has arrived. A chunked body starts to drain when
  * its running total passes the limit.
  */
-function collect(ctx: RequestContext, limit: number, timeout: number, draining: boolean): Promise<Buffer> {
+function collect(ctx: RequestContext, limit: number, timeout: number, draining: boolean, sink?: BodySink): Promise<Buffer | undefined> {
   const req = ctx.req as CollectingRequest;
   return new Promise((resolve, reject) => {
     // A client that stops sending mid-body must not hold the request (and its memory) forever.
     const timer = setTimeout(onTimeout, timeout, req);
-    req[COLLECTION] = { ctx, chunks: [], size: 0, limit, draining, cap: drainCap(limit), timeout, timer, resolve, reject };
+    req[COLLECTION] = { ctx, sink, failure: undefined, chunks: [], size: 0, limit, draining, cap: drainCap(limit), timeout, timer, resolve, reject };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
@@ -127,12 +189,20 @@ function onData(this: CollectingRequest, chunk: Buffer): void {
   collection.size += chunk.length;
   if (!collection.draining) {
     if (collection.size <= collection.limit) {
-      collection.chunks.push(chunk);
+      const { sink } = collection;
+      if (!sink) collection.chunks.push(chunk);
+      // (A sink that failed on this chunk is detached already: the body drains, unpaused.)
+      else if (!sink.write(chunk) && collection.sink === sink) {
+        this.pause();
+        sink.onDrain(() => this[COLLECTION] === collection && !collection.draining && this.resume());
+      }
       return;
     }
     // Past the limit: from here on, bytes are counted and dropped.
     collection.draining = true;
     collection.chunks.length = 0;
+    collection.sink?.abort(tooLarge(collection.limit, false));
+    collection.sink = undefined;
   }
   if (collection.size > collection.cap) {
     // Stop reading (the socket is paused by backpressure) and close once answered.
@@ -143,39 +213,86 @@ function onData(this: CollectingRequest, chunk: Buffer): void {
 }
 
 function onEnd(this: CollectingRequest): void {
-  const { chunks, size, draining, limit, resolve, reject } = finish(this);
+  const { chunks, size, draining, failure, sink, limit, resolve, reject } = finish(this);
   // Drained to its end: the connection can serve the next request.
-  if (draining) reject(tooLarge(limit, false));
-  else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  if (failure) reject(failure);
+  else if (draining) reject(tooLarge(limit, false));
+  else if (sink) {
+    sink.end();
+    resolve(undefined);
+  } else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 function onError(this: CollectingRequest, error: Error): void {
-  finish(this).reject(coreError('BURROW_ERR_REQUEST_BODY_UNREADABLE', {}, { cause: error }));
+  const collection = finish(this);
+  const failure = coreError('BURROW_ERR_REQUEST_BODY_UNREADABLE', {}, { cause: error });
+  collection.sink?.abort(failure);
+  collection.reject(failure);
+}
+
+/**
+ * Stops feeding a body to its sink, which failed (a malformed multipart body, a part too
+ * large): the rest is drained, and the collection fails with `error` once it has arrived.
+ * Returns false when the body is no longer being collected.
+ */
+export function failCollection(req: IncomingMessage, error: BurrowError): boolean {
+  const collection = (req as CollectingRequest)[COLLECTION];
+  if (!collection) return false;
+  collection.failure ??= error;
+  collection.draining = true;
+  collection.chunks.length = 0;
+  collection.sink = undefined;
+  // It may have been paused for a sink that was not keeping up.
+  req.resume();
+  return true;
 }
 
 function onTimeout(req: CollectingRequest): void {
   if (!req[COLLECTION]) return;
-  const { timeout, draining, limit, reject } = finish(req);
-  if (draining) {
+  const { timeout, draining, failure, sink, limit, reject } = finish(req);
+  if (draining && !failure) {
     // The body was too large anyway: say so, and close rather than wait for the rest.
     req.pause();
     reject(tooLarge(limit, true));
     return;
   }
   req.resume();
-  reject(coreError('BURROW_ERR_REQUEST_TIMEOUT', { timeout }, { headers: { connection: 'close' } }));
+  const error = coreError('BURROW_ERR_REQUEST_TIMEOUT', { timeout }, { headers: { connection: 'close' } });
+  sink?.abort(error);
+  reject(error);
 }
 
-function parse(raw: Buffer, mediaType: string, op: CompiledOperation): unknown {
-  if (isJsonMediaType(mediaType)) {
-    if (raw.length === 0) return undefined;
-    try {
-      return JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw coreError('BURROW_ERR_REQUEST_MALFORMED_BODY', { format: 'JSON', reason: (error as Error).message });
-    }
+function parse(raw: Buffer, type: MediaRange, kind: BodyKind, content: BodyContent): unknown {
+  switch (kind) {
+    case 'json':
+      if (raw.length === 0) return undefined;
+      try {
+        return JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw coreError('BURROW_ERR_REQUEST_MALFORMED_BODY', { format: 'JSON', reason: (error as Error).message });
+      }
+    case 'form':
+      return parseFormBody(raw, content.form);
+    case 'text':
+      return decodeText(raw, type.params.charset);
+    default:
+      return raw;
   }
-  if (mediaType === 'application/x-www-form-urlencoded') return parseFormBody(raw, op);
-  if (mediaType.startsWith('text/')) return raw.toString('utf8');
-  return raw;
+}
+
+const decoders = new Map<string, TextDecoder | null>();
+
+/** Text in its declared charset (UTF-8 when it names none, or one Node does not know). */
+function decodeText(raw: Buffer, charset: string | undefined): string {
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return raw.toString('utf8');
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(charset);
+    } catch {
+      decoder = null;
+    }
+    if (decoders.size < 64) decoders.set(charset, decoder);
+  }
+  return decoder ? decoder.decode(raw) : raw.toString('utf8');
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'winston';
 import type { CompiledOperation } from './operation.js';
+import type { UploadedFile } from './multipart.js';
 
 /**
  * Request-scoped state that plugins add. The core declares it empty; a plugin
@@ -48,6 +49,8 @@ export class RequestContext {
   body: unknown = undefined;
   /** The content key of the contract the request body matched (`application/json`), once read. */
   bodyContentKey: string | undefined = undefined;
+  /** The file parts of a `multipart/form-data` body, in the order they arrived (their bytes are in `body`). */
+  files: UploadedFile[] | undefined = undefined;
   /** The principal of the first security scheme that authenticated the request. */
   principal: unknown = undefined;
   /** Principals by security scheme name, for requirements that AND several schemes. */

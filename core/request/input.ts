@@ -1,7 +1,7 @@
 import type { RequestContext } from './context.js';
 import type { CompiledOperation } from './operation.js';
 import { coreError, type ValidationIssue } from '../errors/burrow-error.js';
-import { applyParameters, readParameters } from './parameters.js';
+import { applyParameters, mergeParameterIssues, readParameters } from './parameters.js';
 import { toIssue } from '../validation/issues.js';
 
 /**
@@ -16,12 +16,15 @@ export function validateRequest(ctx: RequestContext, op: CompiledOperation): voi
   let issues: ValidationIssue[] | undefined;
   const validateParameters = op.parameterValidator();
   if (!validateParameters(input)) (issues ??= []).push(...validateParameters.errors!.map(toIssue));
+  if (input.issues) issues = mergeParameterIssues(issues, input.issues);
 
   if (op.body) {
     // Without a body, the validator of the first content key still says whether one is required.
     const key = ctx.bodyContentKey ?? op.body.contentKeys[0]!;
-    // Bytes (a media type Burrow does not parse) are described by `format: binary`, not checked by a schema.
-    const validateBody = Buffer.isBuffer(ctx.body) ? undefined : op.bodyValidator(key);
+    // Bytes are described by `format: binary`, not checked by a schema; text, only by a schema of a string.
+    const body = ctx.body;
+    const checked = !Buffer.isBuffer(body) && (typeof body !== 'string' || op.body.byKey.get(key)?.checksText !== false);
+    const validateBody = checked ? op.bodyValidator(key) : undefined;
     if (validateBody) {
       const wrapper: { requestBody?: unknown } = ctx.body === undefined ? {} : { requestBody: ctx.body };
       if (!validateBody(wrapper)) (issues ??= []).push(...validateBody.errors!.map(toIssue));

@@ -1,6 +1,8 @@
 import type { EngineOperation, ValidateFunction, ValidationEngine } from '../validation/engine.js';
 import type { RequestContext } from './context.js';
-import { compileParameterSpecs, type ParameterSpecs } from './parameters.js';
+import type { MediaRange } from './media-type.js';
+import { compileBodySpec, compileResponseSpecs, type BodySpec, type ResponseContent } from './content.js';
+import { compileParameterSpecs, validatorOperation, type ParameterSpecs } from './parameters.js';
 
 /** One scheme of a security requirement object, with the scopes it must grant. */
 export interface RequiredScheme {
@@ -25,14 +27,17 @@ export interface CompiledOperation {
   /** OR across the outer array, AND inside each inner one; empty: no security. */
   readonly security: RequiredScheme[][];
   /**
-   * The request body the operation declares: `contentKeys` as the contract writes them
-   * (`application/json; charset=utf-8`, `image/*`), `mediaTypes` the same, lower case.
+   * The request body the operation declares: its content keys as the contract writes
+   * them (`application/json; charset=utf-8`, `image/*`), and parsed, most specific first,
+   * with how a body under each is read (see `content.ts`).
    */
-  readonly body: { required: boolean; contentKeys: string[]; mediaTypes: string[] } | undefined;
-  /** Every media type a response of this operation may have (for `Accept`). */
+  readonly body: BodySpec | undefined;
+  /** Every media type or range a response of this operation may have, as written (for `Accept`). */
   readonly responseMediaTypes: string[];
-  /** Declared responses by status key (`200`, `4XX`, `default`) → first media type. */
-  readonly responses: Map<string, string | undefined>;
+  /** The same, parsed. */
+  readonly responseRanges: MediaRange[];
+  /** Declared responses by status key (`200`, `4XX`, `default`) → their content keys, in the contract's order. */
+  readonly responses: Map<string, ResponseContent[]>;
   /** How each parameter is read (see `parameters.ts`). */
   readonly parameters: ParameterSpecs;
   /** The `x-burrow-*` extensions of the operation (and of the root, unless overridden). */
@@ -44,7 +49,8 @@ export interface CompiledOperation {
   bodyValidator(contentKey: string): ValidateFunction | undefined;
   /** Compiles every request validator (parameters and each body) not compiled yet. */
   requestValidators(): void;
-  responseValidators(): Record<string, ValidateFunction>;
+  /** The validators of the response bodies by status key, then content key (keys with a schema Burrow checks). */
+  responseValidators(): Record<string, Record<string, ValidateFunction>>;
   /** True once both validator sets are compiled. */
   readonly compiled: boolean;
   /** True once the request validators are compiled (what the background warm-up does first). */
@@ -63,27 +69,20 @@ export function compileOperation(
   isAdded: (status: string) => boolean = () => false,
   isExtension: (key: string) => boolean = (key) => key.startsWith('x-burrow-'),
 ): CompiledOperation {
-  const requestBody = op.requestBody as { required?: boolean; content?: Record<string, unknown> } | undefined;
-  const responses = new Map<string, string | undefined>();
-  const responseMediaTypes = new Set<string>();
-  for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>)) {
-    // The 4XX/5XX problems Burrow adds describe its own errors, not what the handler may answer.
-    if (isAdded(status)) continue;
-    const types = Object.keys(response?.content ?? {});
-    responses.set(status, types[0]);
-    for (const t of types) if (t.toLowerCase() !== 'application/problem+json') responseMediaTypes.add(t.toLowerCase());
-  }
+  const body = compileBodySpec(op);
+  const { responses, responseMediaTypes, responseRanges } = compileResponseSpecs(op, isAdded);
   const extensions: Record<string, unknown> = { ...rootExtensions };
   for (const [key, value] of Object.entries(op)) if (isExtension(key)) extensions[key] = value;
 
   let parameterValidator: ValidateFunction | undefined;
+  const parameterOperation = validatorOperation(op);
   const bodyValidators = new Map<string, ValidateFunction | undefined>();
-  const contentKeys = Object.keys(requestBody?.content ?? {});
+  const contentKeys = body?.contentKeys ?? [];
   const bodyValidator = (key: string) => {
     if (!bodyValidators.has(key)) bodyValidators.set(key, engine.compileBody(op, key));
     return bodyValidators.get(key);
   };
-  let responseValidators: Record<string, ValidateFunction> | undefined;
+  let responseValidators: Record<string, Record<string, ValidateFunction>> | undefined;
   return {
     id: op.operationId!,
     method: op.method,
@@ -92,19 +91,18 @@ export function compileOperation(
     security: ((op.security ?? []) as Record<string, string[]>[]).map((requirement) =>
       Object.entries(requirement).map(([scheme, scopes]) => ({ scheme, scopes: scopes ?? [] })),
     ),
-    body: requestBody?.content
-      ? { required: requestBody.required === true, contentKeys, mediaTypes: contentKeys.map((t) => t.toLowerCase()) }
-      : undefined,
-    responseMediaTypes: [...responseMediaTypes],
+    body,
+    responseMediaTypes,
+    responseRanges,
     responses,
     parameters: compileParameterSpecs(op),
     extensions,
     // Set at boot, once conformance has found the one handler (app, plugin or binder) that serves it.
     handler: unserved,
-    parameterValidator: () => (parameterValidator ??= engine.compileParameters(op)),
+    parameterValidator: () => (parameterValidator ??= engine.compileParameters(parameterOperation)),
     bodyValidator,
     requestValidators() {
-      parameterValidator ??= engine.compileParameters(op);
+      parameterValidator ??= engine.compileParameters(parameterOperation);
       for (const key of contentKeys) bodyValidator(key);
     },
     responseValidators: () => (responseValidators ??= engine.compileResponses(op)),

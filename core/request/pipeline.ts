@@ -9,6 +9,7 @@ import type { SecuritySchemeObject, Verifier } from './security.js';
 import { checkSecurity } from './security.js';
 import { coreError } from '../errors/burrow-error.js';
 import { readBody } from './body.js';
+import type { ResolvedMultipartOptions } from './multipart.js';
 import { validateRequest } from './input.js';
 import { checkAcceptable } from './negotiate.js';
 import { checkReply, sendProblem, sendReply, toBurrowError, type Reply, type ResponseValidationOptions } from '../response/reply.js';
@@ -23,6 +24,7 @@ export interface PipelineState {
   logger: Logger;
   bodyLimit: number;
   bodyTimeout: number;
+  multipart: ResolvedMultipartOptions;
   responseValidation: ResponseValidationOptions;
   /** Counts requests in flight, for graceful close. */
   inflight: { count: number; closing: boolean; drained?: () => void };
@@ -79,7 +81,7 @@ export function createPipeline(state: PipelineState) {
     if (postSecurity.length) for (const hook of postSecurity) await hook(ctx);
 
     checkAcceptable(ctx, op);
-    const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout);
+    const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout, state.multipart);
     if (body) await body;
     validateRequest(ctx, op);
     if (preHandler.length) {
@@ -93,7 +95,7 @@ export function createPipeline(state: PipelineState) {
       throw coreError('BURROW_ERR_RESPONSE_NOT_A_REPLY', { operationId: op.id });
     }
     if (rate >= 1 || (rate > 0 && Math.random() < rate)) {
-      const issues = checkReply(op, reply as Reply);
+      const issues = checkReply(op, reply as Reply, ctx);
       if (issues.length) {
         state.stats.responseViolations++;
         ctx.log.warn('response does not match the contract', { status: (reply as Reply).status, errors: issues });

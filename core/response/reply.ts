@@ -1,9 +1,12 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestContext } from '../request/context.js';
 import type { CompiledOperation } from '../request/operation.js';
 import { coreError, isBurrowError, type BurrowError, type ValidationIssue } from '../errors/burrow-error.js';
 import { toProblem } from '../errors/problem.js';
 import { toIssue } from '../validation/issues.js';
-import { isJsonMediaType } from '../request/media-type.js';
+import { contentTypeHeader, contentTypeOf, isJsonMediaType, rangeMatches, type MediaRange } from '../request/media-type.js';
+import { chooseReplyMediaType, sendsJson } from '../request/negotiate.js';
+import type { ResponseContent } from '../request/content.js';
 import { errorFields } from '../kernel/logger.js';
 
 /** What a handler returns: a declared status, its body, and optional headers. */
@@ -30,30 +33,85 @@ export function declaredStatusKey(op: CompiledOperation, status: number): string
   return op.responses.has('default') ? 'default' : undefined;
 }
 
+/** Where a reply's media type comes from: the request's `Accept`, and a `content-type` the handler set on the response. */
+export interface ReplyRequest {
+  headers: IncomingHttpHeaders;
+  res?: ServerResponse;
+}
+
 /**
  * Checks a reply against the operation's declared responses and returns the
- * problems found (empty when it conforms).
+ * problems found (empty when it conforms). The body is checked against the schema of
+ * the content key it is sent under: the one its `content-type` falls under when the
+ * handler set one, else the one `Accept` and the declared keys agree on (see
+ * {@link chooseReplyMediaType}) — JSON (and `+json`) values, and strings where the
+ * schema describes a string; bytes are not checked.
  */
-export function checkReply(op: CompiledOperation, reply: Reply): ValidationIssue[] {
+export function checkReply(op: CompiledOperation, reply: Reply, request?: ReplyRequest): ValidationIssue[] {
   const key = declaredStatusKey(op, reply.status);
   if (key === undefined) {
     return [{ in: 'response', pointer: '', message: `status ${reply.status} is not declared for ${op.id}` }];
   }
-  const mediaType = op.responses.get(key);
-  if (mediaType === undefined) {
+  const contents = op.responses.get(key)!;
+  if (contents.length === 0) {
     return reply.body === undefined || reply.body === null ? [] : [{ in: 'response', pointer: '', message: `status ${key} of ${op.id} declares no body` }];
   }
-  if (!isJsonMediaType(mediaType)) return [];
-  const validate = op.responseValidators()[key];
-  if (!validate || validate(reply.body)) return [];
+  const explicit = contentTypeSet(reply, request?.res);
+  let content: ResponseContent | undefined;
+  let type: MediaRange | undefined;
+  if (explicit !== undefined) {
+    type = contentTypeOf(explicit);
+    content = type && mostSpecific(contents, type);
+    if (!content) {
+      const declared = contents.map((c) => c.key).join(', ');
+      return [{ in: 'response', pointer: '', message: `content-type ${explicit} is not declared for status ${key} of ${op.id} (declared: ${declared})` }];
+    }
+  } else {
+    ({ key: content, type } = chooseReplyMediaType(contents, request?.headers.accept, reply.body));
+    if (!type) {
+      return [{ in: 'response', pointer: '', message: `status ${key} of ${op.id} declares the range ${content.key}: set a content-type header naming the media type sent` }];
+    }
+  }
+  const body = reply.body;
+  if (Buffer.isBuffer(body) || isStream(body)) return [];
+  const json = sendsJson(type);
+  if (!json && !(typeof body === 'string' && content.checksText)) return [];
+  const validate = op.responseValidators()[key]?.[content.key];
+  if (!validate || validate(body)) return [];
   return validate.errors!.map((e) => ({ ...toIssue({ ...e, instancePath: '/requestBody' + e.instancePath }), in: 'response' as const }));
 }
 
-/** Sends a reply; the body is serialised after the declared media type of its status. */
+/** The declared content key a media type falls under: the most specific that matches it. */
+function mostSpecific(contents: readonly ResponseContent[], type: MediaRange): ResponseContent | undefined {
+  let best: ResponseContent | undefined;
+  for (const content of contents) {
+    if (!rangeMatches(content.range, type)) continue;
+    if (!best || content.range.level > best.range.level || (content.range.level === best.range.level && content.range.paramCount > best.range.paramCount)) best = content;
+  }
+  return best;
+}
+
+/** The `content-type` the handler chose: in its reply's headers, or set on the response. */
+function contentTypeSet(reply: Reply, res: ServerResponse | undefined): string | undefined {
+  if (reply.headers) for (const name in reply.headers) if (name.toLowerCase() === 'content-type') return reply.headers[name];
+  const set = res?.getHeader('content-type');
+  return set === undefined ? undefined : String(set);
+}
+
+function isStream(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { pipe?: unknown }).pipe === 'function';
+}
+
+const JSON_HEADER = 'application/json; charset=utf-8';
+
+/**
+ * Sends a reply. Its media type is the `content-type` the handler set, else the one its
+ * status declares that `Accept` prefers (a range such as `*\/*` narrowed to a type the
+ * client accepts); a JSON type is sent as `JSON.stringify(body)`, a string under any
+ * other type as it is, bytes as they are.
+ */
 export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Reply): void {
   const { res } = ctx;
-  const key = declaredStatusKey(op, reply.status);
-  const mediaType = (key && op.responses.get(key)) || 'application/json';
   res.statusCode = reply.status;
   if (reply.headers) for (const name in reply.headers) res.setHeader(name, reply.headers[name]);
   ctx.response = { status: reply.status, headers: reply.headers ?? {}, body: reply.body };
@@ -61,24 +119,27 @@ export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Rep
     res.end();
     return;
   }
+  const set = res.getHeader('content-type');
+  let json: boolean;
+  if (set !== undefined) json = isJsonMediaType(contentTypeOf(String(set))?.essence ?? '');
+  else {
+    const key = declaredStatusKey(op, reply.status);
+    const contents = key === undefined ? undefined : op.responses.get(key);
+    let header = JSON_HEADER;
+    json = true;
+    if (contents?.length) {
+      const { key: content, type } = chooseReplyMediaType(contents, ctx.headers.accept, reply.body);
+      json = sendsJson(type);
+      header = type === content.range ? content.header : type ? contentTypeHeader(type) : 'application/octet-stream';
+    }
+    res.setHeader('content-type', header);
+  }
   let payload: string | Buffer;
   if (Buffer.isBuffer(reply.body)) payload = reply.body;
-  else if (typeof reply.body === 'string' && !isJsonMediaType(mediaType)) payload = reply.body;
+  else if (typeof reply.body === 'string' && !json) payload = reply.body;
   else payload = JSON.stringify(reply.body);
-  if (!reply.headers || !res.hasHeader('content-type')) res.setHeader('content-type', contentTypeOf(mediaType));
   res.setHeader('content-length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
   res.end(payload);
-}
-
-const contentTypes = new Map<string, string>();
-/** The Content-Type header of a media type (with a charset for text and JSON), computed once per type. */
-function contentTypeOf(mediaType: string): string {
-  let header = contentTypes.get(mediaType);
-  if (header === undefined) {
-    header = isJsonMediaType(mediaType) || mediaType.startsWith('text/') ? `${mediaType}; charset=utf-8` : mediaType;
-    contentTypes.set(mediaType, header);
-  }
-  return header;
 }
 
 /**

@@ -5,16 +5,28 @@ import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { OpenApiDocument } from '../contract/load.js';
+import { coreError } from '../errors/burrow-error.js';
+import { addBurrowKeywords } from './keywords.js';
+import { createSchemaViews } from './schema-views.js';
+import { applyViews } from './operation-views.js';
+import { prepareRefs, refsNeedReading } from './schema-refs.js';
+import { guardDepth, isRecursive } from './depth-guard.js';
+import { bodyKindOf, isBinarySchema, parseMediaType, type SchemaLike } from '../request/media-type.js';
+import { multipartSchemaView } from '../request/multipart.js';
 
 export type { EngineOperation, ValidateFunction };
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM loader.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
 
-/** Formats OpenAPI defines beyond JSON Schema's (the same as openapi-backend's). */
+/**
+ * Formats OpenAPI defines beyond JSON Schema's: `int32` "signed 32 bits", `int64` "signed
+ * 64 bits" (a JSON number past 2^53 arrives rounded, so the bounds are ±2^63 themselves),
+ * `byte` "base64 encoded characters".
+ */
 const OAS_FORMATS: Record<string, { type: 'number' | 'string'; validate: (value: any) => boolean }> = {
   int32: { type: 'number', validate: (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 },
-  int64: { type: 'number', validate: (v: number) => Number.isInteger(v) },
+  int64: { type: 'number', validate: (v: number) => Number.isInteger(v) && v >= -(2 ** 63) && v <= 2 ** 63 },
   float: { type: 'number', validate: () => true },
   double: { type: 'number', validate: () => true },
   byte: { type: 'string', validate: (v: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v) },
@@ -45,7 +57,18 @@ export interface ValidationEngine {
    * `{ requestBody }`, so its errors point under `/requestBody`.
    */
   compileBody(operation: EngineOperation, contentKey: string): ValidateFunction | undefined;
-  compileResponses(operation: EngineOperation): Record<string, ValidateFunction>;
+  /**
+   * The validators of the response bodies by status key, then content key: every key
+   * with a schema that does not describe bytes (`format: binary`), whatever its media
+   * type (`application/vnd.x+json`, `text/plain`, `*\/*`). Each validates the body itself.
+   */
+  compileResponses(operation: EngineOperation): Record<string, Record<string, ValidateFunction>>;
+}
+
+/** How the engine treats what the contract leaves to the server. */
+export interface ValidationEngineOptions {
+  /** A readOnly property sent in a request: `reject` (default) answers 400 naming it, `drop` deletes it before the handler. */
+  readOnly?: 'reject' | 'drop';
 }
 
 /**
@@ -53,12 +76,31 @@ export interface ValidationEngine {
  *
  * The document is dereferenced once with json-schema-ref-parser, which points every
  * use of a `$ref` at the same object (openapi-backend's quick mode copies each
- * use, doubling a large contract in memory), and handed to openapi-backend's router
- * and validator, in lazy mode: nothing is compiled until asked for.
+ * use, doubling a large contract in memory). A pre-pass then gives parameters and
+ * request bodies the request views of their schemas and responses the response views
+ * (`schema-views.ts`: readOnly/writeOnly, the 3.0 forms in draft-07, discriminator
+ * tables), and the result goes to openapi-backend's router and validator, in lazy mode:
+ * nothing is compiled until asked for. A schema no validator could compile (a pattern
+ * that is no regular expression, a discriminator mapping to nothing) stops the boot with
+ * `BURROW_ERR_BOOT_CONTRACT_INVALID` naming its pointer.
  */
-export async function createValidationEngine(document: OpenApiDocument, version: '3.0' | '3.1'): Promise<ValidationEngine> {
+export async function createValidationEngine(document: OpenApiDocument, version: '3.0' | '3.1', options: ValidationEngineOptions = {}): Promise<ValidationEngine> {
   const shared = new Map<string, Ajv>();
-  const definition = (await $RefParser.dereference(structuredClone(document) as never)) as never;
+  const T0 = performance.now();
+  // A JSON round trip is the cheapest deep copy of JSON data, and its text says whether any `$ref` needs reading.
+  const text = JSON.stringify(document);
+  const clone = JSON.parse(text) as OpenApiDocument;
+  if (!process.env.NOV && refsNeedReading(text, version)) prepareRefs(clone, version);
+  const T1 = performance.now();
+  const definition = (await $RefParser.dereference(clone as never)) as never;
+  const T2 = performance.now();
+  const views = createSchemaViews({ version, readOnly: options.readOnly ?? 'reject', document: definition, text });
+  if (!process.env.NOV) applyViews(definition, views);
+  if (views.problems.length) {
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_INVALID', { count: views.problems.length, problems: views.problems.map((p) => `  - ${p}`).join('\n') });
+  }
+  if (process.env.TIMING) console.log('clone+refs', (T1 - T0).toFixed(1), 'deref', (T2 - T1).toFixed(1), 'views', (performance.now() - T2).toFixed(1));
+  const T3 = performance.now();
   const router = new OpenAPIRouter({ definition });
   const validator = new OpenAPIValidator({
     definition,
@@ -73,6 +115,7 @@ export async function createValidationEngine(document: OpenApiDocument, version:
     },
   });
   const operations = router.getOperations();
+  if (process.env.TIMING) console.log('router+validator+getOperations', (performance.now() - T3).toFixed(1));
   const identified = new WeakMap<object, boolean>();
   return {
     operations,
@@ -93,9 +136,14 @@ export async function createValidationEngine(document: OpenApiDocument, version:
           const requestBody = operation.requestBody as { required?: boolean; content?: Record<string, { schema?: object }> } | undefined;
           const schema = requestBody?.content?.[contentKey]?.schema;
           if (!schema) return undefined;
-          const wrapper = { type: 'object', properties: { requestBody: schema }, required: requestBody!.required ? ['requestBody'] : [] };
-          // compileSchema is private in the typings; it replaces object cycles (recursive schemas) with $refs before compiling.
-          return (OpenAPIValidator as unknown as { compileSchema(ajv: Ajv, schema: object): ValidateFunction }).compileSchema(validator.getAjv('requestBodyValidator' as never) as unknown as Ajv, wrapper);
+          const range = parseMediaType(contentKey);
+          const kind = range ? bodyKindOf(range) : 'bytes';
+          // A multipart file property is bytes: present or not, never a JSON string.
+          const view = kind === 'multipart' ? multipartSchemaView(schema as SchemaLike) : schema;
+          const wrapper = { type: 'object', properties: { requestBody: view }, required: requestBody!.required ? ['requestBody'] : [] };
+          // Form and multipart values arrive as strings (and a list where one was sent): coerced to their schema types.
+          const coerce = kind === 'form' || kind === 'multipart' ? { coerceTypes: 'array' as const } : {};
+          return compileSchema(validator.getAjv('requestBodyValidator' as never, coerce) as unknown as Ajv, wrapper);
         },
         shared,
         identified,
@@ -103,20 +151,54 @@ export async function createValidationEngine(document: OpenApiDocument, version:
     compileResponses: (operation) =>
       compileIsolatedIfIdentified(
         operation,
-        () => (validator.buildStatusBasedResponseValidatorForOperation(operation as never) ?? {}) as Record<string, ValidateFunction>,
+        () => {
+          const ajv = validator.getAjv('responseValidator' as never) as unknown as Ajv;
+          const validators: Record<string, Record<string, ValidateFunction>> = {};
+          for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, { content?: Record<string, { schema?: object }> }>)) {
+            const byKey: Record<string, ValidateFunction> = {};
+            for (const [key, media] of Object.entries(response?.content ?? {})) {
+              if (media?.schema && !isBinarySchema(media.schema as SchemaLike)) byKey[key] = compileSchema(ajv, media.schema);
+            }
+            validators[status] = byKey;
+          }
+          return validators;
+        },
         shared,
         identified,
       ),
   };
 }
 
+/** openapi-backend's compile: its `compileSchema` (private in the typings) replaces object cycles (recursive schemas) with `$ref`s first. */
+function compileSchema(ajv: Ajv, schema: object): ValidateFunction {
+  return (OpenAPIValidator as unknown as { compileSchema(ajv: Ajv, schema: object): ValidateFunction }).compileSchema(ajv, schema);
+}
+
 function createAjv(version: '3.0' | '3.1', options: AjvOptions): Ajv {
-  const merged: AjvOptions = { ...options, allErrors: true, strict: false, validateFormats: true };
+  const merged: AjvOptions = { ...options, allErrors: true, strict: false, validateFormats: true, code: { ...options.code, regExp: lenientRegExp } };
   const ajv = version === '3.1' ? (new Ajv2020(merged) as unknown as Ajv) : new Ajv(merged);
   addFormats(ajv);
   for (const [name, format] of Object.entries(OAS_FORMATS)) ajv.addFormat(name, format as never);
+  addBurrowKeywords(ajv);
   return compileOncePerShape(ajv);
 }
+
+/**
+ * Ajv compiles `pattern` with the `u` flag, under which some patterns of ECMA 262's
+ * ordinary syntax (the dialect OpenAPI names: `[\\w-.]`, `\\ `) are errors: those compile
+ * without it. One that is no regular expression at all is refused at boot (`schema-views.ts`).
+ */
+const lenientRegExp: NonNullable<NonNullable<AjvOptions['code']>['regExp']> = Object.assign(
+  (pattern: string, flags: string) => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch (error) {
+      if (!flags.includes('u')) throw error;
+      return new RegExp(pattern, flags.replace('u', ''));
+    }
+  },
+  { code: 'burrow-lenient-regexp' },
+);
 
 /**
  * Operations of one contract repeat the same schemas: every `{id}` path parameter,
@@ -131,7 +213,12 @@ function compileOncePerShape(ajv: Ajv): Ajv {
   ajv.compile = ((schema: object) => {
     const key = createHash('sha1').update(JSON.stringify(schema)).digest('base64');
     let validate = byShape.get(key);
-    if (!validate) byShape.set(key, (validate = compile(schema)));
+    if (!validate) {
+      validate = compile(schema);
+      // A recursive schema is validated by recursion: its input's depth is bounded first.
+      if (isRecursive(schema)) validate = guardDepth(validate);
+      byShape.set(key, validate);
+    }
     return validate;
   }) as Ajv['compile'];
   return ajv;

@@ -13,11 +13,11 @@ describe('one validator per schema shape', () => {
 
   it('shares the compiled validator between operations whose schemas have the same shape', () => {
     // createItem answers 201 with an Item, getItem 200 with an Item: one function for both.
-    expect(op('createItem').responseValidators()['201']).toBe(op('getItem').responseValidators()['200']);
+    expect(op('createItem').responseValidators()['201']['application/json']).toBe(op('getItem').responseValidators()['200']['application/json']);
   });
 
   it('compiles a schema of another shape on its own', () => {
-    expect(op('listItems').responseValidators()['200']).not.toBe(op('getItem').responseValidators()['200']);
+    expect(op('listItems').responseValidators()['200']['application/json']).not.toBe(op('getItem').responseValidators()['200']['application/json']);
     expect(op('listItems').parameterValidator()).not.toBe(op('getItem').parameterValidator());
   });
 });
@@ -132,7 +132,7 @@ describe('schemas with $id', () => {
       expect(forest.json().errors).toEqual([{ in: 'response', pointer: '/children/0/label', message: 'must be string' }]);
       const tree = kernel.operations.get('getTree')!;
       const otherTree = kernel.operations.get('getForest')!;
-      expect(tree.responseValidators()['200']).toBe(otherTree.responseValidators()['200']);
+      expect(tree.responseValidators()['200']['application/json']).toBe(otherTree.responseValidators()['200']['application/json']);
       expect(tree.parameterValidator()).toBe(otherTree.parameterValidator());
     });
   });
