@@ -125,10 +125,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   }
   if (contributed.length) throw coreError('BURROW_ERR_BOOT_CONTRIBUTION_CONFLICT', { problems: contributed.map((p) => `  - ${p}`).join('\n') });
 
-  const T1 = performance.now();
   const engine = await createValidationEngine(composed.document, loaded.version, { readOnly: resolved.readOnly });
-  if (process.env.TIMING) console.log('engine total', (performance.now() - T1).toFixed(1));
-  const T2 = performance.now();
   const problems = checkContract({ document: composed.document, operations: engine.operations, verifiers: security.keys() });
   const binders = new Map(extensions.entries());
   for (const name of binders.keys()) {
@@ -139,8 +136,6 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const checkedUses = checkExtensionUses(findExtensionUses(composed.document, boundNames), binders);
   problems.push(...checkedUses.problems);
 
-  if (process.env.TIMING) console.log(' checkContract+uses', (performance.now() - T2).toFixed(1));
-  const T4 = performance.now();
   const rootExtensions = Object.fromEntries(Object.entries(composed.document).filter(([k]) => isExtension(k)));
   const router = createRouter<CompiledOperation>();
   const operations = new Map<string, CompiledOperation>();
@@ -159,7 +154,6 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     }
   }
 
-  if (process.env.TIMING) console.log(' compile loop', (performance.now() - T4).toFixed(1));
   // Binders see every well-formed use; for an operation they may supply its handler.
   const bound = new Map<string, RawHandler>();
   const sources: HandlerSource[] = handlers.keys().map((id) => ({ operationId: id, owner: `the handler registered by ${handlers.ownerOf(id)}` }));
@@ -188,7 +182,6 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   }
   for (const op of operations.values()) op.handler = bound.get(op.id) ?? handlers.get(op.id)!;
 
-  if (process.env.TIMING) console.log('after engine until pipeline', (performance.now() - T2).toFixed(1));
   const handle = createPipeline({
     router,
     hooks,

@@ -86,21 +86,16 @@ export interface ValidationEngineOptions {
  */
 export async function createValidationEngine(document: OpenApiDocument, version: '3.0' | '3.1', options: ValidationEngineOptions = {}): Promise<ValidationEngine> {
   const shared = new Map<string, Ajv>();
-  const T0 = performance.now();
   // A JSON round trip is the cheapest deep copy of JSON data, and its text says whether any `$ref` needs reading.
   const text = JSON.stringify(document);
   const clone = JSON.parse(text) as OpenApiDocument;
-  if (!process.env.NOV && refsNeedReading(text, version)) prepareRefs(clone, version);
-  const T1 = performance.now();
+  if (refsNeedReading(text, version)) prepareRefs(clone, version);
   const definition = (await $RefParser.dereference(clone as never)) as never;
-  const T2 = performance.now();
   const views = createSchemaViews({ version, readOnly: options.readOnly ?? 'reject', document: definition, text });
-  if (!process.env.NOV) applyViews(definition, views);
+  applyViews(definition, views);
   if (views.problems.length) {
     throw coreError('BURROW_ERR_BOOT_CONTRACT_INVALID', { count: views.problems.length, problems: views.problems.map((p) => `  - ${p}`).join('\n') });
   }
-  if (process.env.TIMING) console.log('clone+refs', (T1 - T0).toFixed(1), 'deref', (T2 - T1).toFixed(1), 'views', (performance.now() - T2).toFixed(1));
-  const T3 = performance.now();
   const router = new OpenAPIRouter({ definition });
   const validator = new OpenAPIValidator({
     definition,
@@ -115,7 +110,6 @@ export async function createValidationEngine(document: OpenApiDocument, version:
     },
   });
   const operations = router.getOperations();
-  if (process.env.TIMING) console.log('router+validator+getOperations', (performance.now() - T3).toFixed(1));
   const identified = new WeakMap<object, boolean>();
   return {
     operations,

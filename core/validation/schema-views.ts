@@ -1,5 +1,6 @@
-import { escapePointerToken, pointerTokens } from '../contract/problems.js';
-import { LABELS, type ViewedDiscriminator } from './keywords.js';
+import { escapePointerToken } from '../contract/problems.js';
+import { LABELS } from './keywords.js';
+import { discriminatorTable } from './discriminator.js';
 
 /** Which message a schema describes: a request (parameters, bodies) or a response. */
 export type Side = 'request' | 'response';
@@ -56,21 +57,23 @@ const BIT: Record<Side, number> = { request: REQUEST, response: RESPONSE };
 /** How a keyword holds subschemas: one, a list, a map. */
 const KIND = new Map<string, 1 | 2 | 3>([...ONE.map((k) => [k, 1] as const), ...LISTS.map((k) => [k, 2] as const), ...MAPS.map((k) => [k, 3] as const)]);
 
-/** Calls `visit` for each subschema object of a schema, with where it is and whether it applies to the same value. */
-function eachSubschema(schema: Schema, at: Where, visit: (sub: Schema, where: Where, sameInstance: boolean) => void): void {
+/**
+ * Calls `visit` for each subschema object of a schema, with whether it applies to the same
+ * value, and how to name where it is (`where()`: allocated only when asked for).
+ */
+function eachSubschema(schema: Schema, at: Where, visit: (sub: Schema, sameInstance: boolean, where: () => Where) => void): void {
   for (const keyword in schema) {
     const kind = KIND.get(keyword);
     if (kind === undefined) continue;
     const value = schema[keyword];
     if (value === null || typeof value !== 'object') continue;
-    const here: Where = { parent: at, token: keyword };
     const same = SAME_INSTANCE.has(keyword);
     if (kind === 1) {
-      if (!Array.isArray(value)) visit(value, here, same);
+      if (!Array.isArray(value)) visit(value, same, () => ({ parent: at, token: keyword }));
     } else if (kind === 2) {
-      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) if (isSchemaObject(value[i])) visit(value[i], { parent: here, token: String(i) }, same);
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) if (isSchemaObject(value[i])) visit(value[i], same, () => ({ parent: { parent: at, token: keyword }, token: String(i) }));
     } else if (!Array.isArray(value)) {
-      for (const key in value) if (isSchemaObject(value[key])) visit(value[key], { parent: here, token: key }, same);
+      for (const key in value) if (isSchemaObject(value[key])) visit(value[key], same, () => ({ parent: { parent: at, token: keyword }, token: key }));
     }
   }
 }
@@ -113,10 +116,11 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
   // The request and the response view of one schema find the same problem: reported once.
   const report = (problem: string) => void (problems.includes(problem) || problems.push(problem));
   const checkedPatterns = new Set<string>();
+  const discriminators = { document, nameOf, report };
 
   // The first pass: Tarjan's strongly connected components over the subschema graph.
-  const differs = new Map<object, number>();
-  const visits = new Map<object, { index: number; low: number; own: number; onPath: boolean }>();
+  // `differs`: the sides whose view differs, set once the schema's component is complete.
+  const visits = new Map<object, { index: number; low: number; own: number; onPath: boolean; differs: number | undefined }>();
   const path: object[] = [];
   const loopState = new Map<object, 1 | 2>();
   let counter = 0;
@@ -124,10 +128,7 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
   /** What differs in the schema itself, on each side (its subschemas aside); checks its patterns. */
   const ownDifferences = (schema: Schema, at: Where): number => {
     let bits = 0;
-    if (schema.properties !== undefined || schema.allOf !== undefined) {
-      if (hiddenProperties(schema, 'request').length) bits |= REQUEST;
-      if (hiddenProperties(schema, 'response').length) bits |= RESPONSE;
-    }
+    if (schema.properties !== undefined || schema.allOf !== undefined) bits |= hiddenSides(schema, 0);
     if (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf)) bits |= REQUEST | RESPONSE;
     if (schema.nullable !== undefined) bits |= REQUEST | RESPONSE;
     if (version === '3.0' && (typeof schema.exclusiveMinimum === 'boolean' || typeof schema.exclusiveMaximum === 'boolean')) bits |= REQUEST | RESPONSE;
@@ -137,20 +138,20 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
   };
 
   const analyze = (schema: Schema, at: Where): void => {
-    const visit = { index: counter, low: counter++, own: 0, onPath: true };
+    const visit = { index: counter, low: counter++, own: 0, onPath: true, differs: undefined as number | undefined };
     visits.set(schema, visit);
     path.push(schema);
     if (appliesToSameValue(schema) && !loopState.has(schema)) findLoops(schema, at);
     let bits = ownDifferences(schema, at);
-    eachSubschema(schema, at, (sub, where) => {
+    eachSubschema(schema, at, (sub, _same, where) => {
       let next = visits.get(sub);
       if (!next) {
-        analyze(sub, componentAt(sub, where));
+        analyze(sub, componentAt(sub, where()));
         next = visits.get(sub)!;
         if (next.low < visit.low) visit.low = next.low;
       } else if (next.onPath && next.index < visit.low) visit.low = next.index;
       // A finished component's answer is final; one still on the path is this schema's own component.
-      bits |= differs.get(sub) ?? 0;
+      bits |= next.differs ?? 0;
     });
     visit.own = bits;
     if (visit.low !== visit.index) return;
@@ -163,7 +164,7 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
     } while (member !== schema);
     let component = 0;
     for (const m of members) component |= visits.get(m)!.own;
-    for (const m of members) differs.set(m, component);
+    for (const m of members) visits.get(m)!.differs = component;
   };
 
   /**
@@ -173,15 +174,15 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
    */
   const findLoops = (schema: Schema, at: Where): void => {
     loopState.set(schema, 1);
-    eachSubschema(schema, at, (sub, where, sameInstance) => {
+    eachSubschema(schema, at, (sub, sameInstance, where) => {
       // A schema applying nothing to the same value closes no loop.
       if (!sameInstance || !appliesToSameValue(sub)) return;
       const state = loopState.get(sub);
       if (state === 1) {
         const name = nameOf.get(sub);
         const target = name === undefined ? 'a schema it is part of' : `#/components/schemas/${escapePointerToken(name)}`;
-        report(`${pointerOf(where)}: leads back to ${target}, applied to the same value, without descending into a property or an item: validating any value would never end (JSON Schema 2020-12: "A schema MUST NOT be run into an infinite loop against an instance")`);
-      } else if (state === undefined) findLoops(sub, componentAt(sub, where));
+        report(`${pointerOf(where())}: leads back to ${target}, applied to the same value, without descending into a property or an item: validating any value would never end (JSON Schema 2020-12: "A schema MUST NOT be run into an infinite loop against an instance")`);
+      } else if (state === undefined) findLoops(sub, componentAt(sub, where()));
     });
     loopState.set(schema, 2);
   };
@@ -190,7 +191,7 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
 
   const build = (schema: unknown, side: Side, unrequired: readonly string[], at: Where): unknown => {
     if (!isSchemaObject(schema)) return schema;
-    if (!unrequired.length && !((differs.get(schema) ?? 0) & BIT[side])) return schema;
+    if (!unrequired.length && !((visits.get(schema)?.differs ?? 0) & BIT[side])) return schema;
     at = componentAt(schema, at);
     const key = unrequired.join('\u0000');
     let byKey = memo[side].get(schema);
@@ -224,7 +225,7 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
         for (const k in value) map[k] = Array.isArray(value[k]) ? value[k] : build(value[k], side, [], { parent: here, token: k });
         copy[keyword] = map;
       } else if (keyword === 'discriminator') {
-        copy.discriminator = viewDiscriminator(schema, here) ?? value;
+        copy.discriminator = discriminatorTable(schema, () => pointerOf(here), discriminators) ?? value;
       } else {
         copy[keyword] = value;
       }
@@ -240,57 +241,6 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
   const labelOf = (keyword: string, index: number, branch: unknown) => {
     const name = isSchemaObject(branch) ? nameOf.get(branch) : undefined;
     return name === undefined ? `#/${keyword}/${index}` : `#/${keyword}/${index} (${name})`;
-  };
-
-  /**
-   * The discriminator's table: explicit `mapping` first (a value names a schema or a
-   * reference to one), then every branch that is a named component and no explicit
-   * mapping targets, by its name. OpenAPI 3.0.3: "Here the discriminator value of dog will
-   * map to the schema #/components/schemas/Dog, rather than the default (implicit) value of Dog."
-   */
-  const viewDiscriminator = (schema: Schema, where: Where): ViewedDiscriminator | Schema | undefined => {
-    const discriminator = schema.discriminator;
-    if (!isSchemaObject(discriminator)) return undefined;
-    const keyword = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
-    // Without oneOf/anyOf (the allOf form), the discriminator is left as documentation.
-    if (typeof discriminator.propertyName !== 'string' || !keyword) return undefined;
-    const at = pointerOf(where);
-    const branches = schema[keyword] as unknown[];
-    const values: Record<string, number> = {};
-    const mapped = new Set<number>();
-    for (const [value, target] of Object.entries((discriminator.mapping ?? {}) as Record<string, unknown>)) {
-      const resolved = typeof target === 'string' ? resolveMappingTarget(target) : undefined;
-      if (resolved === undefined) {
-        report(`${at}/mapping/${escapePointerToken(value)}: ${JSON.stringify(target)} names no schema of the contract`);
-        continue;
-      }
-      const index = branches.indexOf(resolved);
-      if (index < 0) {
-        report(`${at}/mapping/${escapePointerToken(value)}: ${JSON.stringify(target)} is not one of the schemas of ${keyword} (OpenAPI: "In both the oneOf and anyOf use cases, all possible schemas MUST be listed explicitly")`);
-        continue;
-      }
-      values[value] = index;
-      mapped.add(index);
-    }
-    branches.forEach((branch, index) => {
-      const name = isSchemaObject(branch) ? nameOf.get(branch) : undefined;
-      if (name !== undefined && !mapped.has(index) && !(name in values)) values[name] = index;
-    });
-    const viewed: ViewedDiscriminator = { propertyName: discriminator.propertyName, 'x-burrow-keyword': keyword, 'x-burrow-values': values };
-    if (isSchemaObject(discriminator.mapping)) viewed.mapping = { ...(discriminator.mapping as Record<string, string>) };
-    return viewed;
-  };
-
-  /** A mapping value: a schema name, a local reference, or a reference into a file the bundler joined (matched by its last segment). */
-  const resolveMappingTarget = (target: string): unknown => {
-    if (Object.hasOwn(componentSchemas, target)) return componentSchemas[target];
-    if (target.startsWith('#/')) {
-      let node: unknown = document;
-      for (const token of pointerTokens(safeDecode(target))) node = isSchemaObject(node) || Array.isArray(node) ? (node as Schema)[token] : undefined;
-      return isSchemaObject(node) ? node : undefined;
-    }
-    const last = safeDecode(target.split(/[/#]/).pop() ?? '').replace(/\.(ya?ml|json)$/i, '');
-    return Object.hasOwn(componentSchemas, last) ? componentSchemas[last] : undefined;
   };
 
   /** Ajv compiles patterns with the `u` flag and, failing that, without (see `createAjv`): neither is a problem here. */
@@ -378,6 +328,22 @@ function hiddenProperties(schema: Schema, side: Side, seen = new Set<object>()):
   return names;
 }
 
+/** The sides on which the schema declares (itself or through allOf) a property that does not belong there. */
+function hiddenSides(schema: Schema, depth: number): number {
+  let bits = 0;
+  const properties = schema.properties;
+  if (isSchemaObject(properties)) {
+    for (const name in properties) {
+      const property = properties[name];
+      if (!isSchemaObject(property)) continue;
+      if (property.readOnly === true || (property.allOf && isHidden(property, 'request', 0))) bits |= REQUEST;
+      if (property.writeOnly === true || (property.allOf && isHidden(property, 'response', 0))) bits |= RESPONSE;
+    }
+  }
+  if (Array.isArray(schema.allOf) && depth < 4) for (const part of schema.allOf) if (isSchemaObject(part)) bits |= hiddenSides(part, depth + 1);
+  return bits;
+}
+
 /** Is a property's schema readOnly (request) or writeOnly (response), itself or through an allOf part? */
 function isHidden(schema: unknown, side: Side, depth: number): boolean {
   if (!isSchemaObject(schema) || depth > 4) return false;
@@ -403,12 +369,4 @@ function toDraft07(schema: Schema): void {
     } else delete schema[exclusive];
   }
   if (schema.nullable !== true || schema.type === undefined) delete schema.nullable;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
