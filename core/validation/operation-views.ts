@@ -44,24 +44,18 @@ export function applyViews(definition: Node, views: SchemaViews): void {
     }
     return viewed ?? media;
   };
-  const parameter = (p: unknown, at: At) =>
-    isObject(p)
-      ? once(p, () => {
+  // A parameter (request side) and a response header (response side) hold a schema or content the same way.
+  const schemaHolder = (side: 'request' | 'response') => (holder: unknown, at: At) =>
+    isObject(holder)
+      ? once(holder, () => {
           const changes: Node = {};
-          if (p.schema !== undefined) changes.schema = views.view(p.schema, 'request', under(at, 'schema'));
-          if (p.content !== undefined) changes.content = content(p.content, 'request', under(at, 'content'));
-          return withChanges(p, changes);
+          if (holder.schema !== undefined) changes.schema = views.view(holder.schema, side, under(at, 'schema'));
+          if (holder.content !== undefined) changes.content = content(holder.content, side, under(at, 'content'));
+          return withChanges(holder, changes);
         })
-      : p;
-  const header = (h: unknown, at: At) =>
-    isObject(h)
-      ? once(h, () => {
-          const changes: Node = {};
-          if (h.schema !== undefined) changes.schema = views.view(h.schema, 'response', under(at, 'schema'));
-          if (h.content !== undefined) changes.content = content(h.content, 'response', under(at, 'content'));
-          return withChanges(h, changes);
-        })
-      : h;
+      : holder;
+  const parameter = schemaHolder('request');
+  const header = schemaHolder('response');
   const response = (r: unknown, at: At) =>
     isObject(r)
       ? once(r, () => {
