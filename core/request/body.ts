@@ -24,7 +24,7 @@ export function readBody(
   op: CompiledOperation,
   limit: number,
   timeout: number,
-  multipart: ResolvedMultipartOptions = defaultMultipart(limit),
+  multipart: ResolvedMultipartOptions,
 ): Promise<void> | undefined {
   const { req } = ctx;
   const length = req.headers['content-length'];
@@ -69,11 +69,6 @@ export function readBody(
   return collect(ctx, max, timeout, draining).then((raw) => {
     ctx.body = parse(raw!, type, kind, content);
   });
-}
-
-/** The multipart options when the kernel gives none: the body limit for a body and for one part, 100 parts, Buffers. */
-export function defaultMultipart(limit: number): ResolvedMultipartOptions {
-  return { limit, partLimit: limit, parts: 100, files: 'buffer' };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parse as parseQueryString } from 'node:querystring';
 import { coreError } from '../errors/burrow-error.js';
-import { bodyKindOf, parseMediaType, type SchemaLike } from './media-type.js';
+import { bodyKindOf, hasType, parseMediaType, type SchemaLike } from './media-type.js';
 
 /** The Encoding Object of one property (OpenAPI 3.0.3/3.1 §Encoding Object). */
 export interface EncodingObject {
@@ -39,12 +39,6 @@ export function propertiesOf(schema: SchemaLike | undefined, into: Record<string
   for (const [name, property] of Object.entries(schema.properties ?? {})) into[name] ??= property;
   for (const part of schema.allOf ?? []) propertiesOf(part, into);
   return into;
-}
-
-/** Does a schema say its value is of this type (`type: x` or a 3.1 type list holding x)? */
-export function hasType(schema: SchemaLike | undefined, type: string): boolean {
-  if (!schema || typeof schema !== 'object') return false;
-  return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type));
 }
 
 /**

@@ -88,11 +88,6 @@ export function contentTypeOf(header: string | undefined): MediaRange | undefine
   return parsed ?? undefined;
 }
 
-/** The media type of a Content-Type header value, lower case, without parameters. */
-export function mediaTypeOf(header: string | undefined): string | undefined {
-  return contentTypeOf(header)?.essence;
-}
-
 /**
  * Does a media type fall under a range (a content key)? The type and subtype must be
  * covered, and every parameter the range names must have the same value in the media
@@ -134,7 +129,12 @@ export function rangesOverlap(a: MediaRange, b: MediaRange): boolean {
  * with parameters before without. Ties keep the contract's order.
  */
 export function bySpecificity<T extends { range: MediaRange }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => b.range.level - a.range.level || b.range.paramCount - a.range.paramCount);
+  return [...items].sort((a, b) => compareSpecificity(a.range, b.range));
+}
+
+/** Negative when `a` is more specific than `b` (by its level, then its parameter count), 0 when as specific. */
+export function compareSpecificity(a: MediaRange, b: MediaRange): number {
+  return b.level - a.level || b.paramCount - a.paramCount;
 }
 
 /** `application/json`, or any `+json` suffix type (`application/merge-patch+json`). */
@@ -187,7 +187,7 @@ export interface SchemaLike {
  */
 export function isBinarySchema(schema: SchemaLike | undefined): boolean {
   if (!schema || typeof schema !== 'object') return false;
-  if (schema.format === 'binary' && typesOf(schema).includes('string')) return true;
+  if (schema.format === 'binary' && hasType(schema, 'string')) return true;
   return typeof schema.contentMediaType === 'string' && schema.contentEncoding === undefined;
 }
 
@@ -201,6 +201,12 @@ export function admitsText(schema: SchemaLike | undefined): boolean {
   const types = typesOf(schema);
   if (types.length) return types.includes('string');
   return !schema.properties && !schema.items && !schema.allOf && !schema.oneOf && !schema.anyOf;
+}
+
+/** Does a schema say its value is of this type (`type: x` or a 3.1 type list holding x)? */
+export function hasType(schema: SchemaLike | undefined, type: string): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type));
 }
 
 function typesOf(schema: SchemaLike): string[] {

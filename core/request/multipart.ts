@@ -3,8 +3,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { RequestContext } from './context.js';
 import type { BodySink } from './body.js';
 import { coreError, type BurrowError } from '../errors/burrow-error.js';
-import { bodyKindOf, isBinarySchema, isJsonMediaType, parseMediaType, rangeMatches, type MediaRange, type SchemaLike } from './media-type.js';
-import { hasType, parseJsonField, propertiesOf, type EncodingObject } from './form-body.js';
+import { bodyKindOf, hasType, isBinarySchema, isJsonMediaType, parseMediaType, rangeMatches, type MediaRange, type SchemaLike } from './media-type.js';
+import { parseJsonField, propertiesOf, type EncodingObject } from './form-body.js';
 
 /** How `multipart/form-data` bodies are read (the `multipart` kernel option). */
 export interface MultipartOptions {

@@ -1,7 +1,7 @@
 import type { RequestContext } from './context.js';
 import type { CompiledOperation } from './operation.js';
 import { coreError } from '../errors/burrow-error.js';
-import { isJsonMediaType, parseMediaType, rangeMatches, rangesOverlap, splitOutsideQuotes, type MediaRange } from './media-type.js';
+import { compareSpecificity, isJsonMediaType, parseMediaType, rangeMatches, rangesOverlap, splitOutsideQuotes, type MediaRange } from './media-type.js';
 
 /** One media range of an `Accept` header, with its weight. */
 export interface AcceptRange extends MediaRange {
@@ -48,7 +48,7 @@ export function weightOf(accept: readonly AcceptRange[], type: MediaRange): numb
   let best: AcceptRange | undefined;
   for (const range of accept) {
     if (!rangeMatches(range, type)) continue;
-    if (!best || range.level > best.level || (range.level === best.level && range.paramCount > best.paramCount)) best = range;
+    if (!best || compareSpecificity(range, best) < 0) best = range;
   }
   return best ? best.q : 0;
 }

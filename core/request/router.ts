@@ -46,21 +46,10 @@ export function createRouter<T>() {
         }
         node = node.param.node;
       } else if (segment.includes('{')) {
-        const names: string[] = [];
-        const source = segment
-          .split(/(\{[^{}]+\})/)
-          .map((part) => {
-            const name = /^\{([^{}]+)\}$/.exec(part);
-            if (name) {
-              names.push(name[1]);
-              return '([^/]+?)';
-            }
-            return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          })
-          .join('');
-        let edge = node.patterns.find((p) => p.regex.source === `^${source}$`);
+        const { regex, names } = segmentPattern(segment);
+        let edge = node.patterns.find((p) => p.regex.source === regex.source);
         if (!edge) {
-          edge = { regex: new RegExp(`^${source}$`), names, node: newNode(), specificity: segment.replace(/\{[^{}]+\}/g, '').length };
+          edge = { regex, names, node: newNode(), specificity: segment.replace(/\{[^{}]+\}/g, '').length };
           node.patterns.push(edge);
           node.patterns.sort((a, b) => b.specificity - a.specificity);
         }
@@ -101,6 +90,27 @@ export function createRouter<T>() {
   }
 
   return { add, find };
+}
+
+/**
+ * The pattern of a partial template segment (`{name}.json`): one lazy group per
+ * parameter, in order, the rest literal. The path parameter readers use it too, so both
+ * read the same part of a segment.
+ */
+export function segmentPattern(segment: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = segment
+    .split(/(\{[^{}]+\})/)
+    .map((part) => {
+      const name = /^\{([^{}]+)\}$/.exec(part);
+      if (name) {
+        names.push(name[1]);
+        return '([^/]+?)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return { regex: new RegExp(`^${source}$`), names };
 }
 
 function walk<T>(node: Node<T>, segments: string[], index: number, params: Record<string, string>): Node<T> | undefined {

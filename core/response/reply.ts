@@ -4,7 +4,7 @@ import type { CompiledOperation } from '../request/operation.js';
 import { coreError, isBurrowError, type BurrowError, type ValidationIssue } from '../errors/burrow-error.js';
 import { toProblem } from '../errors/problem.js';
 import { toIssue } from '../validation/issues.js';
-import { contentTypeHeader, contentTypeOf, isJsonMediaType, rangeMatches, type MediaRange } from '../request/media-type.js';
+import { compareSpecificity, contentTypeHeader, contentTypeOf, rangeMatches, type MediaRange } from '../request/media-type.js';
 import { chooseReplyMediaType, sendsJson } from '../request/negotiate.js';
 import type { ResponseContent } from '../request/content.js';
 import { errorFields } from '../kernel/logger.js';
@@ -86,7 +86,7 @@ function mostSpecific(contents: readonly ResponseContent[], type: MediaRange): R
   let best: ResponseContent | undefined;
   for (const content of contents) {
     if (!rangeMatches(content.range, type)) continue;
-    if (!best || content.range.level > best.range.level || (content.range.level === best.range.level && content.range.paramCount > best.range.paramCount)) best = content;
+    if (!best || compareSpecificity(content.range, best.range) < 0) best = content;
   }
   return best;
 }
@@ -121,7 +121,7 @@ export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Rep
   }
   const set = res.getHeader('content-type');
   let json: boolean;
-  if (set !== undefined) json = isJsonMediaType(contentTypeOf(String(set))?.essence ?? '');
+  if (set !== undefined) json = sendsJson(contentTypeOf(String(set)));
   else {
     const key = declaredStatusKey(op, reply.status);
     const contents = key === undefined ? undefined : op.responses.get(key);

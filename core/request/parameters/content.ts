@@ -3,17 +3,14 @@
  * the media type and schema of the parameter." JSON media types are parsed; any
  * other is handed over as the text sent.
  */
-import type { PairsOptions, PairsReader } from './form.js';
+import { isJsonMediaType, parseMediaType } from '../media-type.js';
+import { singleRawValue, type PairsOptions, type PairsReader } from './form.js';
 import { Invalid, type Decode, type StringReader } from './styles.js';
-
-/** JSON media types (`application/json`, `application/problem+json`…) are parsed; any other is kept as text. */
-function isJson(mediaType: string): boolean {
-  return /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i.test(mediaType);
-}
 
 /** Reads one `content` value (a path segment, a header): decoded, then parsed when JSON. */
 export function contentReader(mediaType: string, decode: Decode): StringReader {
-  if (!isJson(mediaType)) return decode;
+  const range = parseMediaType(mediaType);
+  if (!range || !isJsonMediaType(range.essence)) return decode;
   return (raw) => {
     try {
       return JSON.parse(decode(raw));
@@ -27,13 +24,7 @@ export function contentReader(mediaType: string, decode: Decode): StringReader {
 export function contentPairsReader(mediaType: string, options: PairsOptions): PairsReader {
   const parse = contentReader(mediaType, options.decode);
   return (pairs) => {
-    let raw = pairs[options.name];
-    if (raw === undefined) return undefined;
-    if (typeof raw !== 'string') {
-      if (!options.firstWins) return new Invalid('is given more than once');
-      raw = raw[0]!;
-    }
-    if (raw === '' && !options.emptyAllowed) return new Invalid('must not be empty (allowEmptyValue is false)');
-    return parse(raw);
+    const raw = singleRawValue(pairs, options);
+    return raw === undefined || raw instanceof Invalid ? raw : parse(raw);
   };
 }

@@ -1,4 +1,4 @@
-import type { RawQuery } from './query-string.js';
+import { addPair, type RawQuery } from './query-string.js';
 
 /**
  * Splits a `Cookie` header (`a=1; b=2`) into names and raw values: values keep their
@@ -18,12 +18,7 @@ export function splitCookies(header: string): RawQuery {
       const name = header.slice(start, eq).trim();
       let value = header.slice(eq + 1, semicolon).trim();
       if (value.length > 1 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
-      if (name !== '') {
-        const previous = pairs[name];
-        if (previous === undefined) pairs[name] = value;
-        else if (typeof previous === 'string') pairs[name] = [previous, value];
-        else previous.push(value);
-      }
+      if (name !== '') addPair(pairs, name, value);
     }
     start = semicolon + 1;
   }

@@ -3,8 +3,7 @@
  * `pipeDelimited` and `deepObject` in the query string, `form` in the `Cookie`
  * header — read from the pairs as split (names decoded, values not yet).
  */
-import type { RawQuery } from './query-string.js';
-import { hasReserved } from './query-string.js';
+import { hasReserved, type RawQuery } from './query-string.js';
 import type { ObjectShape, ValueKind } from './schema-kind.js';
 import { addProperty, Invalid, pairsToObject, put, type Decode } from './styles.js';
 
@@ -41,19 +40,27 @@ export function pairsReader(options: PairsOptions): PairsReader {
   return singleValueReader(options);
 }
 
+/**
+ * The one raw value of a parameter sent as a single pair (a style's, or a `content`
+ * parameter's): `undefined` when absent, {@link Invalid} when repeated where the first
+ * does not win, or empty where that is not allowed.
+ */
+export function singleRawValue(pairs: RawQuery, { name, emptyAllowed, firstWins }: PairsOptions): string | Invalid | undefined {
+  let raw = pairs[name];
+  if (raw !== undefined && typeof raw !== 'string') {
+    if (!firstWins) return REPEATED;
+    raw = raw[0]!;
+  }
+  return raw === '' && !emptyAllowed ? EMPTY : raw;
+}
+
 /** `color=blue` · `color=blue,black,brown` · `color=R,100,G,200,B,150` (one pair). */
-function singleValueReader({ name, kind, decode, checkReserved, emptyAllowed, firstWins, shape }: PairsOptions): PairsReader {
+function singleValueReader(options: PairsOptions): PairsReader {
+  const { kind, decode, checkReserved, shape } = options;
   return (pairs) => {
-    let raw = pairs[name];
-    if (raw === undefined) return undefined;
-    if (typeof raw !== 'string') {
-      if (!firstWins) return REPEATED;
-      raw = raw[0]!;
-    }
-    if (raw === '') {
-      if (!emptyAllowed) return EMPTY;
-      return kind === 'primitive' ? '' : kind === 'array' ? [] : {};
-    }
+    const raw = singleRawValue(pairs, options);
+    if (raw === undefined || raw instanceof Invalid) return raw;
+    if (raw === '') return kind === 'primitive' ? '' : kind === 'array' ? [] : {};
     if (kind === 'primitive') return checkReserved && hasReserved(raw) ? RESERVED : decode(raw);
     const items = raw.split(',');
     if (checkReserved) for (const item of items) if (hasReserved(item)) return RESERVED;

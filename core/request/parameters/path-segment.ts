@@ -3,6 +3,7 @@
  * but a style's delimiters must be found before decoding, so the readers of path
  * parameters take the segment from the request path as sent.
  */
+import { segmentPattern } from '../router.js';
 
 /** Where a path parameter sits in its template. */
 export interface SegmentLocation {
@@ -20,21 +21,9 @@ export function locateSegment(segments: string[], name: string): SegmentLocation
     const segment = segments[i]!;
     if (segment === whole) return { segment: i, pattern: undefined, group: 0 };
     if (!segment.includes(whole)) continue;
-    // The router's pattern for the segment (router.ts), so both read the same part.
-    let group = 0;
-    let index = 0;
-    const source = segment
-      .split(/(\{[^{}]+\})/)
-      .map((part) => {
-        if (/^\{[^{}]+\}$/.test(part)) {
-          index++;
-          if (part === whole) group = index;
-          return '([^/]+?)';
-        }
-        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('');
-    return { segment: i, pattern: new RegExp(`^${source}$`), group };
+    const { regex, names } = segmentPattern(segment);
+    // A name given twice in a segment: the router keeps the last match, so does the reader.
+    return { segment: i, pattern: regex, group: names.lastIndexOf(name) + 1 };
   }
   return { segment: -1, pattern: undefined, group: 0 };
 }

@@ -21,15 +21,19 @@ export function splitQuery(raw: string): RawQuery {
       const eq = raw.indexOf('=', start);
       const hasValue = eq !== -1 && eq < amp;
       const key = decodeQueryComponent(raw.slice(start, hasValue ? eq : amp));
-      const value = hasValue ? raw.slice(eq + 1, amp) : '';
-      const previous = pairs[key];
-      if (previous === undefined) pairs[key] = value;
-      else if (typeof previous === 'string') pairs[key] = [previous, value];
-      else previous.push(value);
+      addPair(pairs, key, hasValue ? raw.slice(eq + 1, amp) : '');
     }
     start = amp + 1;
   }
   return pairs;
+}
+
+/** Adds a value under a name; a name given more than once keeps its values in order. */
+export function addPair(pairs: RawQuery, name: string, value: string): void {
+  const previous = pairs[name];
+  if (previous === undefined) pairs[name] = value;
+  else if (typeof previous === 'string') pairs[name] = [previous, value];
+  else previous.push(value);
 }
 
 /**
@@ -37,18 +41,13 @@ export function splitQuery(raw: string): RawQuery {
  * does (`+` is a space), tolerating malformed percent-escapes (kept as they are).
  */
 export function decodeQueryComponent(value: string): string {
-  if (value.indexOf('+') !== -1) value = value.replace(/\+/g, ' ');
-  return value.indexOf('%') === -1 ? value : unescape(value);
+  return decodePercent(value.indexOf('+') === -1 ? value : value.replace(/\+/g, ' '));
 }
 
 /** Percent-decodes a path segment or a cookie value (`+` is itself there). */
 export function decodePercent(value: string): string {
-  if (value.indexOf('%') === -1) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return unescape(value);
-  }
+  // querystring.unescape tries decodeURIComponent first, and decodes byte by byte when that throws.
+  return value.indexOf('%') === -1 ? value : unescape(value);
 }
 
 /**
