@@ -10,7 +10,7 @@ let root: string | undefined;
  * to the `package.json` named `burrowjs`, so it holds for the TypeScript sources
  * (`core/contract/`) and the compiled package (`dist/core/contract/`) alike.
  */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root) return root;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {

@@ -14,7 +14,8 @@ export interface Contribution {
   fragment: ContractFragment;
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** The operation fields of a Path Item Object, in the specification's order. */
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /**
  * Composes the served document: the app's contract, every plugin's contribution,

@@ -81,7 +81,7 @@ export function checkHandlers(operations: EngineOperation[], sources: HandlerSou
 }
 
 /** `; did you mean "getTask"?` when a name is a near miss of one of the candidates. */
-export function suggest(name: string, candidates: string[]): string {
+function suggest(name: string, candidates: string[]): string {
   if (!candidates.length) return '';
   const best = closest(name, candidates);
   // Close enough to be a typo or a case slip: a third of the longer name, at least 2 edits.

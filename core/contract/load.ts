@@ -3,7 +3,7 @@ import path from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { coreError } from '../errors/burrow-error.js';
-import { formatProblems, pointerTokens, toPointer, type ContractProblem } from './problems.js';
+import { formatProblems, percentDecode, pointerTokens, toPointer, type ContractProblem } from './problems.js';
 import { checkOpenApiDocument, defaultContractCache, type ContractCache } from './validate-document.js';
 
 /** An OpenAPI document, as plain JSON data. */
@@ -48,9 +48,9 @@ export async function loadContract(source: ContractSource, options: { cache?: Co
     const problems = loadErrors(error).map((e) => `  - ${describeLoadError(e, files, base)}`);
     throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: problems.join('\n') }, { cause: error });
   }
-  inlinePathRefs(document);
+  const refs = inlinePathRefs(document);
   const locate = (pointer: string) => locateInFiles(files, base, pointer);
-  const malformed = malformedRefs(document);
+  const malformed = malformedRefs(document, refs);
   if (malformed.length) {
     const problems = malformed.map((m) => {
       const at = locate(m.pointer);
@@ -133,9 +133,9 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0]!.trim();
 }
 
-function relative(file: string, base?: string): string {
+function relative(file: string, base: string): string {
   // An inline document is "based" at the working directory: name it as what it is.
-  if (base !== undefined && base.endsWith(path.sep) && path.resolve(file) === path.resolve(base)) return '<inline>';
+  if (base.endsWith(path.sep) && path.resolve(file) === path.resolve(base)) return '<inline>';
   return path.relative(process.cwd(), file) || file;
 }
 
@@ -166,30 +166,48 @@ function locateInFiles(files: Map<string, unknown>, rootFile: string, pointer: s
   return { file: relative(file, rootFile), pointer: toPointer(here) };
 }
 
+/** Values that are data, not OpenAPI objects: a `$ref` key inside them is data too. */
+export const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
+
+/** What {@link inlinePathRefs} finds for {@link malformedRefs} on its way. */
+interface RefSuspects {
+  /** The `$anchor`s and `$dynamicAnchor`s the contract declares. */
+  anchors: Set<string>;
+  /** Objects whose `$ref` has a fragment that is no JSON pointer. */
+  suspects: Set<object>;
+}
+
 /**
  * The bundler points a second use of an external file at its first use, which may
  * be inside `#/paths/~1tasks~1{id}/...`: braces are not valid in a URI reference,
  * and such refs confuse readers of the served document. Those uses get a copy.
+ * The same walk (the only full one at load) collects what {@link malformedRefs} checks.
  */
-function inlinePathRefs(document: OpenApiDocument): void {
-  // A `$ref` is a URI: its fragment may percent-encode the braces of a path template (RFC 6901 §6).
-  const resolve = (ref: string) => pointerTokens(safeDecodeURI(ref)).reduce<any>((node, token) => node?.[token], document);
-  const visit = (node: any, depth: number): void => {
-    if (!node || typeof node !== 'object' || depth > 64) return;
-    for (const key of Object.keys(node)) {
+function inlinePathRefs(document: OpenApiDocument): RefSuspects {
+  const resolve = (ref: string) => pointerTokens(percentDecode(ref)).reduce<any>((node, token) => node?.[token], document);
+  const found: RefSuspects = { anchors: new Set(), suspects: new Set() };
+  const visit = (node: any, depth: number, data: boolean): void => {
+    if (!node || typeof node !== 'object') return;
+    if (!data) {
+      if (typeof node.$anchor === 'string') found.anchors.add(node.$anchor);
+      if (typeof node.$dynamicAnchor === 'string') found.anchors.add(node.$dynamicAnchor);
+      if (typeof node.$ref === 'string' && fragmentOf(node.$ref) !== undefined) found.suspects.add(node);
+    }
+    const inline = depth <= 64;
+    // Past the inlining depth only `malformedRefs` has anything to look for, and not in data.
+    if (!inline && data) return;
+    for (const key in node) {
       const child = node[key];
-      if (child && typeof child === 'object' && typeof child.$ref === 'string' && child.$ref.startsWith('#/paths/')) {
+      if (inline && child && typeof child === 'object' && typeof child.$ref === 'string' && child.$ref.startsWith('#/paths/')) {
         const target = resolve(child.$ref);
         if (target !== undefined) node[key] = structuredClone(target);
       }
-      visit(node[key], depth + 1);
+      visit(node[key], depth + 1, data || DATA_KEYS.has(key));
     }
   };
-  visit(document, 0);
+  visit(document, 0, false);
+  return found;
 }
-
-/** Values that are data, not OpenAPI objects: a `$ref` key inside them is data too. */
-const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
 
 /**
  * Local `$ref`s whose fragment is not a JSON pointer: `#components/schemas/Pet` (the slash
@@ -198,21 +216,9 @@ const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
  * that is a JSON pointer starts with `/`. A plain name (`#pet`) is an anchor in 3.1
  * (JSON Schema 2020-12 `$anchor`), allowed when the contract declares it.
  */
-function malformedRefs(document: OpenApiDocument): { pointer: string; message: string }[] {
+function malformedRefs(document: OpenApiDocument, { anchors, suspects }: RefSuspects): { pointer: string; message: string }[] {
   const is31 = String(document.openapi).startsWith('3.1');
-  const anchors = new Set<string>();
-  const suspects = new Set<object>();
-  // First pass without pointers (a contract with no such $ref pays for nothing more).
-  const stack: unknown[] = [document];
-  while (stack.length) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    const object = node as Record<string, unknown>;
-    if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
-    if (typeof object.$dynamicAnchor === 'string') anchors.add(object.$dynamicAnchor);
-    if (typeof object.$ref === 'string' && fragmentOf(object.$ref) !== undefined) suspects.add(object);
-    for (const key in object) if (!DATA_KEYS.has(key)) stack.push(object[key]);
-  }
+  // Pointers are written only for a contract with such a `$ref` (the suspects come from the walk without them).
   const problems: { pointer: string; message: string }[] = [];
   if (!suspects.size) return problems;
   const visit = (node: unknown, tokens: string[]): void => {
@@ -225,7 +231,7 @@ function malformedRefs(document: OpenApiDocument): { pointer: string; message: s
         ? `$ref ${JSON.stringify(ref)} is not a JSON pointer: after "#" a pointer starts with "/" (did you mean ${JSON.stringify(ref.replace('#', '#/'))}?)`
         : !is31
           ? `$ref ${JSON.stringify(ref)} is not a JSON pointer: after "#" a pointer starts with "/" (OpenAPI 3.0 has no anchors)`
-          : anchors.has(safeDecodeURI(fragment))
+          : anchors.has(percentDecode(fragment))
             ? undefined
             : `$ref ${JSON.stringify(ref)} names an anchor no schema of the contract declares ($anchor: ${JSON.stringify(fragment)})`;
       if (message) problems.push({ pointer: toPointer(tokens), message });
@@ -241,12 +247,4 @@ function fragmentOf(ref: string): string | undefined {
   const hash = ref.indexOf('#');
   if (hash < 0 || hash === ref.length - 1 || ref[hash + 1] === '/') return undefined;
   return ref.slice(hash + 1);
-}
-
-function safeDecodeURI(ref: string): string {
-  try {
-    return decodeURIComponent(ref);
-  } catch {
-    return ref;
-  }
 }

@@ -31,3 +31,15 @@ export function pointerTokens(pointer: string): string[] {
 export function toPointer(tokens: readonly (string | number)[]): string {
   return tokens.map((t) => '/' + escapePointerToken(String(t))).join('');
 }
+
+/**
+ * Percent-decodes a `$ref` or a part of one: a `$ref` is a URI, whose fragment may encode
+ * the braces of a path template (RFC 6901 §6). Text that is no valid encoding stays as it is.
+ */
+export function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

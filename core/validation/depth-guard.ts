@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { toPointer } from '../contract/problems.js';
 
 /**
  * How deep a value validated against a recursive schema may nest (objects and arrays).
@@ -37,7 +38,7 @@ export function guardDepth(validate: ValidateFunction): ValidateFunction {
     if (path) {
       guarded.errors = [
         {
-          instancePath: path.slice(0, 2).map((t) => '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1')).join(''),
+          instancePath: toPointer(path.slice(0, 2)),
           schemaPath: '#',
           keyword: 'maxDepth',
           params: { limit: MAX_RECURSIVE_DEPTH },

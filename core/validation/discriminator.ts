@@ -1,4 +1,4 @@
-import { escapePointerToken, pointerTokens } from '../contract/problems.js';
+import { escapePointerToken, percentDecode, pointerTokens } from '../contract/problems.js';
 import type { ViewedDiscriminator } from './keywords.js';
 
 type Schema = Record<string, any>;
@@ -67,17 +67,9 @@ function resolveMappingTarget(target: string, document: Record<string, any>): un
   if (Object.hasOwn(schemas, target)) return schemas[target];
   if (target.startsWith('#/')) {
     let node: unknown = document;
-    for (const token of pointerTokens(safeDecode(target))) node = isSchemaObject(node) || Array.isArray(node) ? (node as Schema)[token] : undefined;
+    for (const token of pointerTokens(percentDecode(target))) node = isSchemaObject(node) || Array.isArray(node) ? (node as Schema)[token] : undefined;
     return isSchemaObject(node) ? node : undefined;
   }
-  const last = safeDecode(target.split(/[/#]/).pop() ?? '').replace(/\.(ya?ml|json)$/i, '');
+  const last = percentDecode(target.split(/[/#]/).pop() ?? '').replace(/\.(ya?ml|json)$/i, '');
   return Object.hasOwn(schemas, last) ? schemas[last] : undefined;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

@@ -63,7 +63,7 @@ function union(keyword: 'oneOf' | 'anyOf'): CodeKeywordDefinition {
     schemaType: 'array',
     trackErrors: true,
     code(cxt: KeywordCxt) {
-      const { gen, schema, parentSchema, it, data } = cxt;
+      const { gen, schema, parentSchema, data } = cxt;
       const branches = schema as AnySchema[];
       const discriminated = isHandledByDiscriminator(parentSchema, keyword);
       // The discriminator selects the branch of an object; other values (a `null` a type

@@ -1,7 +1,6 @@
 import { escapePointerToken } from '../contract/problems.js';
+import { METHODS } from '../contract/compose.js';
 import type { SchemaViews, Side } from './schema-views.js';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 type Node = Record<string, any>;
 const isObject = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -1,7 +1,5 @@
-import { escapePointerToken } from '../contract/problems.js';
-
-/** Values that are data, not OpenAPI objects: a `$ref` key inside them is data too. */
-const DATA = new Set(['example', 'examples', 'default', 'enum', 'const']);
+import { escapePointerToken, percentDecode } from '../contract/problems.js';
+import { DATA_KEYS } from '../contract/load.js';
 /** Keys beside `$ref` that describe it (3.1 Reference Object: they override the target's), and extensions. */
 const isAnnotation = (key: string) => key === 'summary' || key === 'description' || key.startsWith('x-');
 
@@ -55,7 +53,7 @@ export function prepareRefs(document: unknown, version: '3.0' | '3.1'): void {
       if (version === '3.1' && value.startsWith('#') && !value.startsWith('#/') && value !== '#') toAnchors.push(ref);
     }
     for (const key in object) {
-      if (DATA.has(key)) continue;
+      if (DATA_KEYS.has(key)) continue;
       const value = object[key];
       const holdsPathItems =
         (object === document && (key === 'paths' || key === 'webhooks')) || (object === components && key === 'pathItems') ? 'items' : key === 'callbacks' ? 'callbacks' : undefined;
@@ -93,19 +91,11 @@ function pointAnchorRefs(document: unknown, anchored: Map<string, object>, refs:
     const [node, pointer] = walk.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (wanted.has(node) && !pointers.has(node)) pointers.set(node, pointer);
-    for (const [key, value] of Object.entries(node)) if (!DATA.has(key)) walk.push([value, `${pointer}/${escapePointerToken(key)}`]);
+    for (const [key, value] of Object.entries(node)) if (!DATA_KEYS.has(key)) walk.push([value, `${pointer}/${escapePointerToken(key)}`]);
   }
   for (const ref of refs) {
-    const target = anchored.get(decode((ref.$ref as string).slice(1)));
+    const target = anchored.get(percentDecode((ref.$ref as string).slice(1)));
     const pointer = target && pointers.get(target);
     if (pointer !== undefined) ref.$ref = pointer;
-  }
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }

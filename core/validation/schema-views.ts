@@ -243,19 +243,11 @@ export function createSchemaViews(options: SchemaViewOptions): SchemaViews {
     return name === undefined ? `#/${keyword}/${index}` : `#/${keyword}/${index} (${name})`;
   };
 
-  /** Ajv compiles patterns with the `u` flag and, failing that, without (see `createAjv`): neither is a problem here. */
   const checkPattern = (pattern: string, where: Where) => {
     if (checkedPatterns.has(pattern)) return;
     checkedPatterns.add(pattern);
-    try {
-      new RegExp(pattern, 'u');
-    } catch {
-      try {
-        new RegExp(pattern);
-      } catch (error) {
-        report(`${pointerOf(where)}: ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message})`);
-      }
-    }
+    const error = patternError(pattern);
+    if (error !== undefined) report(`${pointerOf(where)}: ${JSON.stringify(pattern)} is not a regular expression (${error})`);
   };
 
   const needed = options.text === undefined || mayDiffer(options.text, version) || !patternsCompile(options.text);
@@ -295,19 +287,22 @@ function mayDiffer(text: string, version: '3.0' | '3.1'): boolean {
 
 /** Every `"pattern": "…"` string of the text compiles (one that does not sends the contract through the walk, which names where it is). */
 function patternsCompile(text: string): boolean {
-  for (const match of text.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)) {
-    const pattern = JSON.parse(match[1]!) as string;
+  for (const match of text.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)) if (patternError(JSON.parse(match[1]!) as string) !== undefined) return false;
+  return !text.includes('"patternProperties":');
+}
+
+/** Why a pattern is no regular expression; undefined when it compiles with the `u` flag or, failing that, without — as Ajv compiles it (see `createAjv`). */
+function patternError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+  } catch {
     try {
-      new RegExp(pattern, 'u');
-    } catch {
-      try {
-        new RegExp(pattern);
-      } catch {
-        return false;
-      }
+      new RegExp(pattern);
+    } catch (error) {
+      return (error as Error).message;
     }
   }
-  return !text.includes('"patternProperties":');
+  return undefined;
 }
 
 /** Does the schema apply subschemas to the value itself (so that it may be part of a loop)? */
