@@ -8,9 +8,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createKernel, type Kernel, type Plugin } from '../core/index.js';
 
-/** Options for plugins that cannot boot without them (none today). */
-export const PLUGIN_OPTIONS: Record<string, unknown> = {};
-
 /** The plugins under `plugins/`, by folder: each folder's `index.ts` default export (or its exported plugins). */
 export async function builtInPlugins(root = 'plugins'): Promise<{ folder: string; plugin: Plugin<any> }[]> {
   const found: { folder: string; plugin: Plugin<any> }[] = [];
@@ -35,6 +32,7 @@ export async function everyPluginKernel(plugins?: { plugin: Plugin<any> }[]): Pr
     logger: { level: 'silent' },
     contractCache: false,
     compile: 'lazy',
-    plugins: list.map(({ plugin }) => (plugin.name in PLUGIN_OPTIONS ? { plugin, input: PLUGIN_OPTIONS[plugin.name] } : plugin)),
+    // Every plugin with its default options: one that cannot boot without options needs them here.
+    plugins: list.map(({ plugin }) => plugin),
   });
 }

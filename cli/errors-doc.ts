@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogEntries, renderErrorsMarkdown } from '../core/errors/catalog.js';
-import { createRegistry, type ErrorSpec } from '../core/index.js';
+import type { ErrorSpec } from '../core/index.js';
 import { everyPluginKernel } from './built-in-plugins.js';
 
 export const ERRORS_MD = 'ERRORS.md';
@@ -19,16 +19,16 @@ export async function errorsMarkdown(current: string): Promise<string> {
   const at = current.indexOf(GENERATED_MARKER);
   const intro = at === -1 ? current : current.slice(0, at);
   const kernel = await everyPluginKernel();
-  const byOwner = new Map<string, ReturnType<typeof createRegistry<ErrorSpec>>>();
+  const byOwner = new Map<string, [string, ErrorSpec][]>();
   for (const [code, spec] of kernel.errors.entries()) {
     const owner = kernel.errors.ownerOf(code) ?? '';
     if (!owner.startsWith('plugin ')) continue;
     const name = owner.slice('plugin '.length);
-    if (!byOwner.has(name)) byOwner.set(name, createRegistry<ErrorSpec>(`error code of ${name}`));
-    byOwner.get(name)!.add(code, spec);
+    if (!byOwner.has(name)) byOwner.set(name, []);
+    byOwner.get(name)!.push([code, spec]);
   }
   await kernel.close();
-  const plugins = [...byOwner].map(([name, registry]) => ({ name, entries: catalogEntries(registry) }));
+  const plugins = [...byOwner].map(([name, specs]) => ({ name, entries: catalogEntries(specs) }));
   return renderErrorsMarkdown(`${intro.trimEnd()}\n\n${GENERATED_MARKER}`, plugins);
 }
 

@@ -11,8 +11,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTypes } from './types.js';
 
-export { generateTypes } from './types.js';
-
 export const EXAMPLE_CONTRACT = 'example-app/openapi/api.yaml';
 export const EXAMPLE_TYPES = 'example-app/generated/api.ts';
 

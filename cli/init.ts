@@ -2,7 +2,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, parseCommandArgs, type Command } from './command.js';
 import { PROJECT_CONTRACT, PROJECT_TYPES, projectFiles } from './init-templates.js';
-import { generateTypes } from './types.js';
+import { writeTypes } from './types.js';
 import { burrowVersion } from './version.js';
 
 /**
@@ -38,9 +38,7 @@ export async function initProject(dir: string, options: { burrow?: string | unde
   }
   // Generated now, so the project compiles before its first `npm run types`; no
   // contract cache: the working directory may be anywhere.
-  const types = await generateTypes(path.join(dir, PROJECT_CONTRACT), { cache: false });
-  await mkdir(path.dirname(path.join(dir, PROJECT_TYPES)), { recursive: true });
-  await writeFile(path.join(dir, PROJECT_TYPES), types);
+  await writeTypes(path.join(dir, PROJECT_CONTRACT), path.join(dir, PROJECT_TYPES), { cache: false });
   return [...Object.keys(files), PROJECT_TYPES];
 }
 

@@ -11,12 +11,12 @@ export function contractProblems(error: unknown, contract: string): ContractProb
   const listed = error.extensions?.problems;
   if (Array.isArray(listed) && listed.length) return listed as ContractProblem[];
   // Otherwise the detail lists them, one `  - file#pointer: message` line each, after its first line.
-  const lines = (error.detail ?? error.message)
+  const lines = error.detail
     .split('\n')
     .slice(1)
     .filter((line) => /^\s*- /.test(line))
     .map((line) => line.replace(/^\s*- /, ''));
-  if (!lines.length) return [{ file: contract, pointer: '', message: error.detail ?? error.message }];
+  if (!lines.length) return [{ file: contract, pointer: '', message: error.detail }];
   return lines.map((line) => {
     const [, file = contract, pointer = '', message = line] = /^([^\s#:][^#:]*)(?:#([^:]*))?: (.*)$/.exec(line) ?? [];
     return { file, pointer, message };

@@ -24,8 +24,8 @@ export async function generateTypes(contract: string, options: LoadOptions = {})
 }
 
 /** Generates the types of `contract` into `output`, creating its folder. */
-export async function writeTypes(contract: string, output: string): Promise<void> {
-  const source = await generateTypes(contract);
+export async function writeTypes(contract: string, output: string, options: LoadOptions = {}): Promise<void> {
+  const source = await generateTypes(contract, options);
   await mkdir(path.dirname(output), { recursive: true });
   await writeFile(output, source);
 }

@@ -5,7 +5,8 @@ import { listen } from 'burrowjs/express';
 import { createExampleKernel } from './app.js';
 
 const kernel = await createExampleKernel();
-const { url } = await listen(kernel, { port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
+// PORT and HOST, else 3000 on 127.0.0.1 (kernel.listen's defaults).
+const { url } = await listen(kernel);
 console.log(`Burrow example app
   API         ${url}/tasks
   contract    ${url}/openapi.json  (and ${url}/openapi.yaml)

@@ -9,10 +9,9 @@
  * esbuild transpiles file by file (no bundling), keeping import paths, so packages
  * resolve from `bench/node_modules` and the root `node_modules` as before.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const BENCH = dirname(dirname(fileURLToPath(import.meta.url)));

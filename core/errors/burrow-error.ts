@@ -69,8 +69,14 @@ type ParamsArg<S> = S extends { detail: string }
  * @example
  * throw coreError('BURROW_ERR_ROUTE_NOT_FOUND', { path: ctx.path })
  */
-export function coreError<C extends CoreErrorCode>(code: C, ...[params, init]: ParamsArg<(typeof CORE_ERRORS)[C]>): BurrowError {
-  return new BurrowError(code, CORE_ERRORS[code], params as Record<string, string | number> | undefined, init);
+export function coreError<C extends CoreErrorCode>(code: C, ...args: ParamsArg<(typeof CORE_ERRORS)[C]>): BurrowError {
+  return fromArgs(code, CORE_ERRORS[code], args);
+}
+
+/** Builds the error from the arguments {@link ParamsArg} types: params come first only when the spec has a template. */
+function fromArgs(code: string, spec: ErrorSpec, args: unknown[]): BurrowError {
+  if (spec.detail === undefined) return new BurrowError(code, spec, {}, args[0] as BurrowErrorInit | undefined);
+  return new BurrowError(code, spec, args[0] as Record<string, string | number> | undefined, args[1] as BurrowErrorInit | undefined);
 }
 
 /** True for a {@link BurrowError}, also across copies of the module. */
@@ -100,10 +106,6 @@ export interface ErrorFamily<T extends Record<string, ErrorSpec> = Record<string
 export function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T): ErrorFamily<T> {
   return {
     specs,
-    create(code, ...args) {
-      const spec = specs[code]!;
-      if (spec.detail === undefined) return new BurrowError(code, spec, {}, args[0] as BurrowErrorInit | undefined);
-      return new BurrowError(code, spec, args[0] as Record<string, string | number> | undefined, (args as unknown[])[1] as BurrowErrorInit | undefined);
-    },
+    create: (code, ...args) => fromArgs(code, specs[code]!, args),
   };
 }

@@ -83,9 +83,9 @@ export interface CatalogEntry {
   do?: string;
 }
 
-/** The entries of a registry, core codes first, each group in registration order. */
-export function catalogEntries(errors: Registry<ErrorSpec>): CatalogEntry[] {
-  return errors.entries().map(([code, spec]) => ({
+/** The catalogue entries of codes and their specs (a registry's `entries()`: core codes first, each group in registration order). */
+export function catalogEntries(specs: [string, ErrorSpec][]): CatalogEntry[] {
+  return specs.map(([code, spec]) => ({
     code,
     status: spec.status,
     title: spec.title,
@@ -100,15 +100,16 @@ export function createCatalogHandler(errors: Registry<ErrorSpec>, title: () => s
   let json: CatalogEntry[] | undefined;
   return (ctx: RequestContext): Reply => {
     const type = new Negotiator({ headers: { accept: ctx.headers.accept ?? 'text/html' } }).mediaType(['text/html', 'application/json']);
+    json ??= catalogEntries(errors.entries());
     // The Content-Type is set here: the reply would otherwise take the first media type of the 200 (text/html).
-    if (type === 'application/json') return { status: 200, body: (json ??= catalogEntries(errors)), headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } };
-    html ??= renderCatalogPage(title(), catalogEntries(errors));
+    if (type === 'application/json') return { status: 200, body: json, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } };
+    html ??= renderCatalogPage(title(), json);
     return { status: 200, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' } };
   };
 }
 
 /** The catalogue as a self-contained HTML page (no script, no external resource). */
-export function renderCatalogPage(title: string, entries: CatalogEntry[]): string {
+function renderCatalogPage(title: string, entries: CatalogEntry[]): string {
   const rows = entries
     .map(
       (e) =>
@@ -134,7 +135,7 @@ ${rows}
 export function renderErrorsMarkdown(intro: string, plugins: { name: string; entries: CatalogEntry[] }[] = []): string {
   const table = (entries: CatalogEntry[]) =>
     `| code | status | means | what to do |\n| --- | --- | --- | --- |\n${entries.map((e) => `| \`${e.code}\` | ${e.status} | ${e.means ?? e.title} | ${e.do ?? ''} |`).join('\n')}\n`;
-  const core = Object.entries(CORE_ERRORS).map(([code, spec]) => ({ code, status: spec.status, title: spec.title, means: spec.means, do: spec.do }));
+  const core = catalogEntries(Object.entries(CORE_ERRORS));
   const sections = plugins
     .filter((p) => p.entries.length)
     .map((p) => `\n### Plugin \`${p.name}\`\n\n${table(p.entries)}`)

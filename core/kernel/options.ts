@@ -112,11 +112,12 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
   if (catalog.typeBase !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(catalog.typeBase)) {
     throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'errorCatalog.typeBase', reason: `must be an absolute URI such as "https://api.example.com/errors", got ${JSON.stringify(catalog.typeBase)}` });
   }
+  const bodyLimit = positive('bodyLimit', options.bodyLimit, 1024 * 1024);
   return {
     logger: isLogger(options.logger) ? options.logger : createLogger(options.logger),
-    bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
+    bodyLimit,
     bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000, MAX_TIMER),
-    multipart: resolveMultipart(options.multipart, positive('bodyLimit', options.bodyLimit, 1024 * 1024)),
+    multipart: resolveMultipart(options.multipart, bodyLimit),
     responseValidation: resolveResponseValidation(options.responseValidation, production),
     readOnly,
     compile,
@@ -146,8 +147,8 @@ function isLogger(value: unknown): value is Logger {
 
 function resolveResponseValidation(input: KernelOptions['responseValidation'], production: boolean): ResponseValidationOptions {
   const defaults: ResponseValidationOptions = production ? { rate: 0.05, onViolation: 'log' } : { rate: 1, onViolation: 'reject' };
-  if (input === true) return { ...defaults, rate: 1 };
-  if (input === false || input === undefined) return input === false ? { ...defaults, rate: 0 } : defaults;
+  if (input === undefined) return defaults;
+  if (typeof input === 'boolean') return { ...defaults, rate: input ? 1 : 0 };
   const merged = { ...defaults, ...input };
   if (!(merged.rate >= 0 && merged.rate <= 1)) {
     throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'responseValidation.rate', reason: `must be within 0..1, got ${merged.rate}` });

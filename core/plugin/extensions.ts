@@ -101,7 +101,8 @@ export function checkExtensionUses(
   uses: ExtensionUse[],
   binders: ReadonlyMap<string, ExtensionBinder>,
 ): { problems: string[]; valid: ExtensionUse[] } {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // Made on the first use to check: most contracts use no extension.
+  let ajv: Ajv | undefined;
   const compiled = new Map<string, ValidateFunction>();
   const problems: string[] = [];
   const valid: ExtensionUse[] = [];
@@ -117,7 +118,7 @@ export function checkExtensionUses(
       continue;
     }
     let validate = compiled.get(use.name);
-    if (!validate) compiled.set(use.name, (validate = ajv.compile({ ...binder.schema, $id: undefined })));
+    if (!validate) compiled.set(use.name, (validate = (ajv ??= new Ajv({ allErrors: true, strict: false })).compile({ ...binder.schema, $id: undefined })));
     if (validate(use.value)) {
       valid.push(use);
       continue;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
-import { EXAMPLE_CONTRACT, EXAMPLE_TYPES, generateTypes } from '../../cli/generate-types.js';
+import { EXAMPLE_CONTRACT, EXAMPLE_TYPES } from '../../cli/generate-types.js';
+import { generateTypes } from '../../cli/types.js';
 
 /** Type-checks one file with the project's compiler options; returns its error messages. */
 function typeErrors(file: string): string[] {

@@ -4,7 +4,7 @@ import { BoundedCache, declaresServers, mountServerUrl, withServer } from './ser
 import { PAGE_CACHE, type DocsAsset } from './swagger-ui.js';
 
 /** How many mount paths the served documents are kept for (each holds the JSON copy and, once asked for, the YAML). */
-export const MOUNT_CACHE_SIZE = 8;
+const MOUNT_CACHE_SIZE = 8;
 
 interface ServedDocument {
   json: OpenApiDocument;
