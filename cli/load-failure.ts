@@ -9,23 +9,12 @@ import { EXIT, type Output } from './command.js';
 export function contractProblems(error: unknown, contract: string): ContractProblem[] | undefined {
   if (!isBurrowError(error) || !error.code.startsWith('BURROW_ERR_BOOT_CONTRACT_')) return undefined;
   const listed = error.extensions?.problems;
-  if (Array.isArray(listed) && listed.length) return listed as ContractProblem[];
-  // Otherwise the detail lists them, one `  - file#pointer: message` line each, after its first line.
-  const lines = error.detail
-    .split('\n')
-    .slice(1)
-    .filter((line) => /^\s*- /.test(line))
-    .map((line) => line.replace(/^\s*- /, ''));
-  if (!lines.length) return [{ file: contract, pointer: '', message: error.detail }];
-  return lines.map((line) => {
-    const [, file = contract, pointer = '', message = line] = /^([^\s#:][^#:]*)(?:#([^:]*))?: (.*)$/.exec(line) ?? [];
-    return { file, pointer, message };
-  });
+  return Array.isArray(listed) && listed.length ? (listed as ContractProblem[]) : [{ file: contract, pointer: '', message: error.detail }];
 }
 
 /** True when the contract could be read but is not valid OpenAPI (then it can still be linted). */
 export function isInvalidContract(error: unknown): boolean {
-  return isBurrowError(error) && Array.isArray(error.extensions?.problems);
+  return isBurrowError(error) && error.code === 'BURROW_ERR_BOOT_CONTRACT_INVALID';
 }
 
 /** Prints why a command could not use a contract (or failed otherwise); returns exit code 1. */

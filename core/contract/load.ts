@@ -45,18 +45,15 @@ export async function loadContract(source: ContractSource, options: { cache?: Co
       document = (await $RefParser.bundle(base, structuredClone(source as OpenApiDocument) as never, refOptions)) as unknown as OpenApiDocument;
     }
   } catch (error) {
-    const problems = loadErrors(error).map((e) => `  - ${describeLoadError(e, files, base)}`);
-    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: problems.join('\n') }, { cause: error });
+    const problems = loadErrors(error).map((e) => describeLoadError(e, files, base));
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: listUnreadable(problems) }, { cause: error, extensions: { problems } });
   }
   const refs = inlinePathRefs(document);
   const locate = (pointer: string) => locateInFiles(files, base, pointer);
   const malformed = malformedRefs(document, refs);
   if (malformed.length) {
-    const problems = malformed.map((m) => {
-      const at = locate(m.pointer);
-      return `  - ${at.file}#${at.pointer}: ${m.message}`;
-    });
-    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: problems.join('\n') });
+    const problems: ContractProblem[] = malformed.map((m) => ({ ...locate(m.pointer), message: m.message }));
+    throw coreError('BURROW_ERR_BOOT_CONTRACT_UNREADABLE', { problems: listUnreadable(problems) }, { extensions: { problems } });
   }
   const { version, problems } = await checkOpenApiDocument(document, options.cache ?? defaultContractCache());
   if (problems.length) {
@@ -94,12 +91,17 @@ function loadErrors(error: unknown): RefParserError[] {
  * One line per broken part, naming the file and the JSON pointer of the `$ref`
  * that is broken — what a newcomer needs to open the right file at the right place.
  */
-function describeLoadError(error: RefParserError, files: Map<string, unknown>, base: string): string {
+/** One `  - file#pointer: message` line per problem (`file: message` when it is about a whole file). */
+function listUnreadable(problems: ContractProblem[]): string {
+  return problems.map((p) => `  - ${p.file}${p.pointer ? `#${p.pointer}` : ''}: ${p.message}`).join('\n');
+}
+
+function describeLoadError(error: RefParserError, files: Map<string, unknown>, base: string): ContractProblem {
   const source = error.source ? path.resolve(error.source) : base;
   const tokens = (error.path ?? []).map(String);
   // The contract file itself, not a `$ref` inside one.
   if (error.code === 'ERESOLVER' && !tokens.length) {
-    return `${relative(source, base)}: cannot be read (${error.ioErrorCode === 'ENOENT' ? 'no such file' : (error.ioErrorCode ?? firstLine(error.message))})`;
+    return { file: relative(source, base), pointer: '', message: `cannot be read (${error.ioErrorCode === 'ENOENT' ? 'no such file' : (error.ioErrorCode ?? firstLine(error.message))})` };
   }
   if (error.code === 'EMISSINGPOINTER' || error.code === 'ERESOLVER') {
     const at = error.code === 'ERESOLVER' ? { file: relative(source, base), pointer: toPointer(tokens) } : locateInFiles(files, base, toPointer(tokens));
@@ -108,7 +110,7 @@ function describeLoadError(error: RefParserError, files: Map<string, unknown>, b
       error.code === 'ERESOLVER'
         ? `$ref ${JSON.stringify(ref ?? '?')} names a file that cannot be read`
         : `$ref ${JSON.stringify(ref ?? '?')} points at a location that does not exist in ${relative(source, base)}`;
-    return `${at.file}#${at.pointer}: ${what}`;
+    return { file: at.file, pointer: at.pointer, message: what };
   }
   if (error.code === 'EPARSER') {
     // A file reached through a `$ref` is reported at that `$ref` (its file and path): name the file that does not parse.
@@ -118,9 +120,9 @@ function describeLoadError(error: RefParserError, files: Map<string, unknown>, b
     const prefix = `Error parsing ${file}: `;
     const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
     const via = ref ? ` ($ref ${JSON.stringify(ref)} at ${relative(source, base)}#${toPointer(tokens)})` : '';
-    return `${relative(file, base)}: is not valid YAML or JSON: ${reason}${via}`;
+    return { file: relative(file, base), pointer: '', message: `is not valid YAML or JSON: ${reason}${via}` };
   }
-  return `${relative(source, base)}: ${firstLine(error.message ?? String(error))}`;
+  return { file: relative(source, base), pointer: '', message: firstLine(error.message ?? String(error)) };
 }
 
 function refAt(files: Map<string, unknown>, file: string, pointer: string, base: string): string | undefined {
