@@ -1,8 +1,9 @@
 import { escapePointerToken, percentDecode, pointerTokens } from '../contract/problems.js';
 import type { ViewedDiscriminator } from './keywords.js';
+import { isJsonObject, type JsonObject } from './schema-object.js';
 
-type Schema = Record<string, any>;
-const isSchemaObject = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+type Schema = JsonObject;
+const isSchemaObject: (value: unknown) => value is Schema = isJsonObject;
 
 /** What computing discriminator tables needs from the views: the document, component names, where to report. */
 export interface DiscriminatorContext {

@@ -1,9 +1,10 @@
 import { escapePointerToken } from '../contract/problems.js';
 import { METHODS } from '../contract/compose.js';
 import type { SchemaViews, Side } from './schema-views.js';
+import { isJsonObject, type JsonObject } from './schema-object.js';
 
-type Node = Record<string, any>;
-const isObject = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);
+type Node = JsonObject;
+const isObject: (value: unknown) => value is Node = isJsonObject;
 
 /** Where something is, written out only when a problem is found there. */
 type At = () => string;

@@ -1,6 +1,7 @@
 import { escapePointerToken } from '../contract/problems.js';
 import { LABELS } from './keywords.js';
 import { discriminatorTable } from './discriminator.js';
+import { isJsonObject, type JsonObject } from './schema-object.js';
 
 /** Which message a schema describes: a request (parameters, bodies) or a response. */
 export type Side = 'request' | 'response';
@@ -45,9 +46,9 @@ const UNREQUIRING = new Set(['allOf', 'anyOf', 'oneOf', 'then', 'else']);
 /** Keywords that apply their schemas to the same value (not to a property or an item of it). */
 const SAME_INSTANCE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'dependencies']);
 
-type Schema = Record<string, any>;
+type Schema = JsonObject;
 
-const isSchemaObject = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isSchemaObject: (value: unknown) => value is Schema = isJsonObject;
 
 /** The sides on which a schema's view differs from the schema itself. */
 const REQUEST = 1;
