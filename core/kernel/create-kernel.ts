@@ -168,6 +168,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       const reason = `binding ${use.name} at #${use.pointer} failed: ${error instanceof Error ? error.message : String(error)}`;
       throw coreError('BURROW_ERR_BOOT_PLUGIN_SETUP', { name: (extensions.ownerOf(use.name) ?? 'app').replace(/^plugin /, ''), reason }, { cause: error });
     }
+    if (result?.problems?.length) problems.push(...result.problems);
     if (!result || typeof result.handler !== 'function') continue;
     if (!operation) {
       problems.push(`#${use.pointer}: the binder of ${use.name} (${extensions.ownerOf(use.name)}) returned a handler for a use that is not on an operation`);

@@ -15,8 +15,13 @@ export interface ExtensionSite<V = unknown> {
   pointer: string;
 }
 
-/** What `bind` may answer for an operation: the handler that serves it (a resource action, a service method). */
-export type BindResult = void | { handler: RawHandler };
+/**
+ * What `bind` may answer: for a use on an operation, the handler that serves it (a
+ * resource action, a service method); and, for any use, the problems found (a schema
+ * that disagrees with a database model...). The kernel gathers the problems of every
+ * use and refuses to boot with one message listing them all, as conformance does.
+ */
+export type BindResult = void | { handler?: RawHandler; problems?: string[] };
 
 /**
  * Gives an `x-burrow-*` extension its meaning. A plugin registers it by extension
