@@ -23,6 +23,11 @@ export async function builtInPlugins(root = 'plugins'): Promise<{ folder: string
   return found;
 }
 
+/** Options for the plugins that cannot boot without some (a client that is never called, an empty data model). */
+const REQUIRED_OPTIONS: Record<string, unknown> = {
+  resources: { prisma: { $transaction: async () => undefined }, datamodel: { models: [], enums: [] }, disconnectOnClose: false },
+};
+
 /** A kernel over a one-operation contract with every built-in plugin set up; close it after use. */
 export async function everyPluginKernel(plugins?: { plugin: Plugin<any> }[]): Promise<Kernel> {
   const list = plugins ?? (await builtInPlugins());
@@ -33,6 +38,6 @@ export async function everyPluginKernel(plugins?: { plugin: Plugin<any> }[]): Pr
     contractCache: false,
     compile: 'lazy',
     // Every plugin with its default options: one that cannot boot without options needs them here.
-    plugins: list.map(({ plugin }) => plugin),
+    plugins: list.map(({ plugin }) => (REQUIRED_OPTIONS[plugin.name] ? { plugin, input: REQUIRED_OPTIONS[plugin.name] } : plugin)),
   });
 }

@@ -99,6 +99,13 @@ export const CORE_ERRORS = {
     means: 'A body was sent to an operation whose contract declares none.',
     do: 'Send the request without a body.',
   },
+  BURROW_ERR_REQUEST_PRECONDITION_REQUIRED: {
+    status: 428,
+    title: 'This request must be conditional',
+    detail: '{operationId} requires the {header} header',
+    means: 'The contract makes `If-Match` required on this operation, so that no write overwrites a change its client has not seen (RFC 6585).',
+    do: 'Read the resource first, then send its `ETag` in `If-Match`.',
+  },
   BURROW_ERR_REQUEST_NOT_ACCEPTABLE: {
     status: 406,
     title: 'The operation cannot answer in any media type the Accept header allows',

@@ -168,7 +168,11 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       const reason = `binding ${use.name} at #${use.pointer} failed: ${error instanceof Error ? error.message : String(error)}`;
       throw coreError('BURROW_ERR_BOOT_PLUGIN_SETUP', { name: (extensions.ownerOf(use.name) ?? 'app').replace(/^plugin /, ''), reason }, { cause: error });
     }
-    if (result?.problems?.length) problems.push(...result.problems);
+    if (result?.problems?.length) {
+      problems.push(...result.problems);
+      // The binder said why it could not serve the operation: "no handler" would only repeat it.
+      if (operation && !result.handler) sources.push({ operationId: operation.id, owner: `${use.name} (not bound: see its problems)` });
+    }
     if (!result || typeof result.handler !== 'function') continue;
     if (!operation) {
       problems.push(`#${use.pointer}: the binder of ${use.name} (${extensions.ownerOf(use.name)}) returned a handler for a use that is not on an operation`);
@@ -176,6 +180,10 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     }
     sources.push({ operationId: operation.id, owner: `${use.name}, bound by ${extensions.ownerOf(use.name)}` });
     bound.set(operation.id, result.handler);
+  }
+  for (const binder of new Set(binders.values())) {
+    const found = await binder.done?.();
+    if (found) problems.push(...found);
   }
   problems.push(...checkHandlers(engine.operations, sources));
   if (problems.length) {

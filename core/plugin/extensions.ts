@@ -41,6 +41,11 @@ export interface ExtensionBinder<V = any> {
   /** The JSON Schema of the extension's value. */
   schema: object;
   bind(site: ExtensionSite<V>): BindResult | Promise<BindResult>;
+  /**
+   * Called once after every use of every extension was bound, for the checks that
+   * need them all (a use that refers to another): returns the problems found.
+   */
+  done?(): void | string[] | Promise<void | string[]>;
 }
 
 /**

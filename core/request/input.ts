@@ -32,7 +32,19 @@ export function validateRequest(ctx: RequestContext, op: CompiledOperation): voi
     }
   }
   if (issues) {
+    if (missesRequiredPrecondition(ctx, op)) throw coreError('BURROW_ERR_REQUEST_PRECONDITION_REQUIRED', { operationId: op.id, header: 'If-Match' });
     throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: op.id, count: issues.length }, { errors: issues });
   }
   applyParameters(ctx, op.parameters, input);
+}
+
+/**
+ * A request without the `If-Match` header that the contract makes required is answered
+ * 428 Precondition Required (RFC 6585), not 400: the header is how a client proves it has
+ * seen the version it overwrites.
+ */
+function missesRequiredPrecondition(ctx: RequestContext, op: CompiledOperation): boolean {
+  if (ctx.headers['if-match'] !== undefined) return false;
+  const params = (op.definition.parameters ?? []) as { in?: string; name?: string; required?: boolean }[];
+  return params.some((p) => p.in === 'header' && p.required === true && p.name?.toLowerCase() === 'if-match');
 }

@@ -42,6 +42,8 @@ export interface ModelEnum {
 export interface Datamodel {
   models: Model[];
   enums: ModelEnum[];
+  /** The datasource's provider (`sqlite`, `postgresql`...), when read from a schema. */
+  provider?: string;
 }
 
 interface SchemaWasm {
@@ -65,7 +67,12 @@ export function readDatamodel(source: string): Datamodel {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the Prisma schema ${files.map(([name]) => name).join(', ')} does not parse: ${reason}`, { cause: error });
   }
-  return JSON.parse(out) as Datamodel;
+  const datamodel = JSON.parse(out) as Datamodel;
+  for (const [, text] of files) {
+    const provider = /datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"([^"]+)"/.exec(text)?.[1];
+    if (provider) datamodel.provider = provider;
+  }
+  return datamodel;
 }
 
 function schemaFiles(source: string): [string, string][] {

@@ -1,0 +1,79 @@
+/**
+ * Loads Prisma's schema engine compiled to WebAssembly (`@prisma/schema-engine-wasm`)
+ * and opens it over a driver adapter. Node 20 cannot `import` the package's `.wasm`
+ * entry (ESM wasm modules need a flag), so the module is compiled here and wired to
+ * the package's own JS glue (`schema_engine_bg.js`), as wasm-bindgen's bundler output
+ * expects. The engine's API is internal to Prisma and pinned to one exact version.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ErrorCapturingSqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+export type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+type Glue = typeof import('@prisma/schema-engine-wasm/schema_engine_bg') & {
+  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+};
+
+interface PanicRegistry {
+  set_message(message: string): void;
+}
+
+/** The message of the last panic of the engine (its panic hook writes it to a global registry). */
+let lastPanic: string | undefined;
+
+declare global {
+  // eslint-disable-next-line no-var
+  var PRISMA_WASM_PANIC_REGISTRY: PanicRegistry | undefined;
+}
+
+let glue: Promise<Glue> | undefined;
+
+/** Compiles and starts the wasm module once per process (about 0.3 s), then reuses it. */
+function loadGlue(): Promise<Glue> {
+  glue ??= (async () => {
+    const require = createRequire(import.meta.url);
+    // The package exports its glue (`./schema_engine_bg`) but not package.json.
+    const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const js = (await import(pathToFileURL(gluePath).href)) as Glue;
+    const module = new WebAssembly.Module(await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
+    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': js as unknown as WebAssembly.ModuleImports });
+    js.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return js;
+  })();
+  // A failed load must not be cached: the next call tries again.
+  glue.catch(() => (glue = undefined));
+  return glue;
+}
+
+function installPanicRegistry(): void {
+  // The Prisma client installs its own registry for its query compiler; keep it and
+  // read nothing then (a panic still fails the call, with the engine's own message).
+  globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message) => void (lastPanic = message) };
+}
+
+/** The message of the engine's last panic, once (a panic leaves the wasm instance unusable). */
+export function takePanicMessage(): string | undefined {
+  const message = lastPanic;
+  lastPanic = undefined;
+  return message;
+}
+
+/**
+ * Opens the schema engine on `schemaFiles` (`[path, content]` pairs) over a bound
+ * (error-capturing) migration-aware adapter factory. `debug` receives the engine's
+ * log lines (JSON strings).
+ */
+export async function openEngine(
+  schemaFiles: [string, string][],
+  adapterFactory: ErrorCapturingSqlMigrationAwareDriverAdapterFactory,
+  debug: (line: string) => void = () => {},
+): Promise<SchemaEngine> {
+  const { SchemaEngine } = await loadGlue();
+  installPanicRegistry();
+  return SchemaEngine.new({ datamodels: schemaFiles }, debug, adapterFactory);
+}

@@ -1,0 +1,72 @@
+/**
+ * Prisma's errors translated at the boundary into the plugin's coded problems. The
+ * database's own message never reaches the client (it is in the log, with the cause).
+ */
+import { isBurrowError, type BurrowError } from 'burrowjs';
+import { resourceErrors } from './errors.js';
+
+interface KnownRequestError {
+  name: string;
+  code: string;
+  meta?: Record<string, unknown>;
+}
+
+function isKnown(error: unknown): error is KnownRequestError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && /^P\d{4}$/.test(code);
+}
+
+/**
+ * The fields a constraint covers: as the driver adapter reports them (SQLite), or read
+ * from the constraint's name under Prisma's naming convention (`Project_name_key`,
+ * `Task_projectId_fkey` on PostgreSQL).
+ */
+function fieldsOf(meta: Record<string, unknown> | undefined, fallback: string): string {
+  const adapter = meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined;
+  const constraint = adapter?.cause?.constraint;
+  const fields = constraint?.fields ?? meta?.target;
+  if (Array.isArray(fields)) return fields.map((f) => String(f).replace(/^"|"$/g, '')).join(', ');
+  if (typeof fields === 'string') return fields;
+  const model = typeof meta?.modelName === 'string' ? meta.modelName : '';
+  const index = constraint?.index;
+  if (index && model && index.startsWith(`${model}_`)) return index.slice(model.length + 1).replace(/_(key|fkey)$/, '').split('_').join(', ');
+  return fallback;
+}
+
+function connectionFailure(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  if (name === 'PrismaClientInitializationError') return true;
+  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|P1001|P1002|P1017|Can't reach database|Connection terminated/i.test(text);
+}
+
+/**
+ * Turns what a Prisma call threw into a BurrowError: P2002 → 409, P2025 → 404,
+ * P2003 → 422 on a create or update (the referenced record is missing) or 409 on a
+ * delete (other records refer to this one), an unreachable database → 503. Anything
+ * else is rethrown as it is (a 500 whose log has everything).
+ */
+export function translatePrismaError(error: unknown, context: { model: string; id?: unknown; action: string }): unknown {
+  if (isBurrowError(error)) return error;
+  if (isKnown(error)) {
+    switch (error.code) {
+      case 'P2002':
+        return resourceErrors.create('BURROW_ERR_RESOURCE_CONFLICT', { model: context.model, fields: fieldsOf(error.meta, 'unique fields') }, { cause: error });
+      case 'P2025':
+      case 'P2001':
+      case 'P2018':
+        return resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: context.model, id: String(context.id ?? '?') }, { cause: error });
+      case 'P2003':
+      case 'P2014': {
+        const field = typeof error.meta?.field_name === 'string' ? error.meta.field_name : fieldsOf(error.meta, 'a relation');
+        return context.action === 'delete'
+          ? resourceErrors.create('BURROW_ERR_RESOURCE_STILL_REFERENCED', { model: context.model, field }, { cause: error })
+          : resourceErrors.create('BURROW_ERR_RESOURCE_REFERENCE_MISSING', { model: context.model, field }, { cause: error });
+      }
+    }
+  }
+  if (connectionFailure(error)) {
+    return resourceErrors.create('BURROW_ERR_DATABASE_UNAVAILABLE', {}, { cause: error, headers: { 'retry-after': '5' } }) as BurrowError;
+  }
+  return error;
+}

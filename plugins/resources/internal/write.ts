@@ -1,0 +1,224 @@
+/** The write actions of a resource: create, replace (PUT), patch and delete. */
+import { coreError, type CompiledOperation, type RawHandler, type RequestContext } from 'burrowjs';
+import type { Model } from './datamodel.js';
+import type { ResourceView } from './binding.js';
+import { idToWire, serializer, toPrismaId } from './codec.js';
+import { etagFields, etagOf, ifMatch, parseEntityTags } from './etag.js';
+import { resourceErrors } from './errors.js';
+import { translatePrismaError } from './prisma-errors.js';
+import { scopeData, scopeWhere, type Route } from './scope.js';
+import { recordSelect, scalarSelect } from './select.js';
+import { writeData } from './write-data.js';
+import { parentsExist } from './read.js';
+import { delegateOf, type BoundWrite, type FieldError, type PrismaLike, type Runtime, type WriteAction, type WriteHookEvent, type WriteInput, type WriteOutcome } from './runtime.js';
+
+/** What a write operation is, worked out at boot. */
+export interface WriteSpec {
+  op: CompiledOperation;
+  model: Model;
+  action: WriteAction;
+  route: Route;
+  /** The request body's view (create, replace, patch). */
+  writeView?: ResourceView;
+  /** The success response's view, when it has a body. */
+  readView?: ResourceView;
+  /** The success status the contract declares (201 for a create, 200 or 204...). */
+  status: number;
+  runtime: Runtime;
+}
+
+const EVENT = { create: 'resource.created', replace: 'resource.updated', patch: 'resource.updated', delete: 'resource.deleted' } as const;
+
+function reject(model: string, action: WriteAction): (reason: string, errors?: FieldError[]) => never {
+  const past = { create: 'created', replace: 'replaced', patch: 'updated', delete: 'deleted' }[action];
+  return (reason, errors = []) => {
+    throw resourceErrors.create(
+      'BURROW_ERR_RESOURCE_REJECTED',
+      { model, action: past, reason },
+      { errors: errors.map((e) => ({ in: 'body' as const, pointer: e.field.startsWith('/') ? e.field : `/${e.field}`, message: e.message })) },
+    );
+  };
+}
+
+/** Builds the write: `run` (for the handler and the batch) and its handler. */
+export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandler } {
+  const { op, model, action, route, writeView, readView, runtime } = spec;
+  const fields = etagFields(model);
+  const version = model.fields.find((f) => f.name === 'version' && f.type === 'Int' && f.kind === 'scalar');
+  const select = recordSelect(model, readView, 'all', runtime.page.max);
+  const serialize = readView ? serializer(readView) : undefined;
+  const hooks = () => runtime.hooks[model.name];
+  const mode = action === 'delete' ? undefined : action;
+
+  async function run(input: WriteInput, tx: PrismaLike): Promise<WriteOutcome> {
+    const { ctx, params } = input;
+    const scope = scopeWhere(route, params);
+    const id = route.idField ? toPrismaId(route.idField, params[route.idParam!]) : undefined;
+    const missing = () => resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: model.name, id: String(params[route.idParam!] ?? '') });
+    if (!scope || (route.idField && id === undefined)) throw missing();
+    const delegate = delegateOf(tx, model.name);
+    const modelHooks = hooks();
+    const event: WriteHookEvent = { model: model.name, action, operationId: op.id, ctx, tx, reject: reject(model.name, action) };
+
+    let data: Record<string, unknown> | undefined;
+    let changed: string[] = [];
+    if (mode) {
+      const built = writeData(writeView!, input.body, mode, runtime.nulls);
+      if (built.invalid) {
+        throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: op.id, count: 1 }, { errors: [{ in: 'body', pointer: `/${built.invalid.field}`, message: built.invalid.message }] });
+      }
+      ({ data, changed } = built);
+    }
+
+    if (action === 'create') {
+      // A nested create names its parent in the path: 404 when it does not exist, rather than a foreign-key error.
+      const absent = await parentsExist(route, params, tx);
+      if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
+      Object.assign(data!, scopeData(route, params));
+      event.data = data;
+      data = (await modelHooks?.beforeWrite?.(event)) ?? data;
+      const row = await delegate.create({ data, select });
+      event.record = row;
+      event.id = row[route.idField?.name ?? 'id'];
+      await modelHooks?.afterWrite?.(event);
+      return outcome(ctx, row, changed);
+    }
+
+    const where: Record<string, unknown> = { ...scope, [route.idField!.name]: id };
+    let current: Record<string, unknown> | null = null;
+    if (input.ifMatch.length || modelHooks || version) {
+      current = await delegate.findFirst({ where, select: scalarSelect(model) });
+      if (!current) throw missing();
+      if (input.ifMatch.length && !ifMatch(input.ifMatch, etagOf(fields, current))) {
+        throw resourceErrors.create('BURROW_ERR_RESOURCE_PRECONDITION_FAILED', { model: model.name, id: idToWire(id) });
+      }
+    }
+    event.id = id;
+    if (current) event.current = current;
+    if (data) event.data = data;
+    const changedData = (await modelHooks?.beforeWrite?.(event)) ?? data;
+    if (version && current) where[version.name] = current[version.name];
+    let row: Record<string, unknown>;
+    try {
+      row =
+        action === 'delete'
+          ? await delegate.delete({ where, select: readView ? select : scalarSelect(model) })
+          : await delegate.update({ where, data: version ? { ...changedData, [version.name]: { increment: 1 } } : changedData, select });
+    } catch (error) {
+      // The record was there when read in this transaction: another writer changed its version since.
+      if (current && (error as { code?: string }).code === 'P2025') {
+        throw resourceErrors.create('BURROW_ERR_RESOURCE_PRECONDITION_FAILED', { model: model.name, id: idToWire(id) });
+      }
+      throw error;
+    }
+    event.record = row;
+    await modelHooks?.afterWrite?.(event);
+    return outcome(ctx, row, changed);
+  }
+
+  function outcome(ctx: RequestContext, row: Record<string, unknown>, changed: string[]): WriteOutcome {
+    const idValue = row[route.idField?.name ?? 'id'];
+    const headers: Record<string, string> = {};
+    if (action !== 'delete') headers.etag = etagOf(fields, row);
+    if (action === 'create') {
+      const location = locationOf(runtime, model.name, ctx, idValue);
+      if (location) headers.location = location;
+    }
+    return {
+      status: spec.status,
+      body: serialize && spec.status !== 204 ? serialize(row) : undefined,
+      headers,
+      event: {
+        name: EVENT[action],
+        change: { model: model.name, id: idToWire(idValue), changed, principal: ctx.principal, operationId: op.id, requestId: ctx.id },
+      },
+    };
+  }
+
+  const relationsInBody = [...(writeView?.fields.values() ?? [])].some((f) => f.relation && f.writable);
+  const relationsInReply = [...(readView?.fields.values() ?? [])].some((f) => f.relation && f.readable);
+
+  async function runMany(inputs: WriteInput[], tx: PrismaLike): Promise<WriteOutcome[] | undefined> {
+    const delegate = delegateOf(tx, model.name);
+    if (action !== 'create' || hooks() || relationsInBody || !delegate.createManyAndReturn) return undefined;
+    const rows: Record<string, unknown>[] = [];
+    const changes: string[][] = [];
+    const parents = new Set<string>();
+    for (const input of inputs) {
+      const built = writeData(writeView!, input.body, 'create', runtime.nulls);
+      if (built.invalid || !scopeWhere(route, input.params)) return undefined;
+      const key = JSON.stringify(route.scope.map((s) => String(input.params[s.param])));
+      if (!parents.has(key)) {
+        parents.add(key);
+        const absent = await parentsExist(route, input.params, tx);
+        if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
+      }
+      rows.push(Object.assign(built.data, scopeData(route, input.params)));
+      changes.push(built.changed);
+    }
+    let created = await delegate.createManyAndReturn({ data: rows, select: scalarSelect(model) });
+    if (relationsInReply && route.idField) {
+      // The relations the reply embeds: one more query for all the rows, not one per row.
+      const idName = route.idField.name;
+      const full = await delegate.findMany({ where: { [idName]: { in: created.map((row) => row[idName]) } }, select });
+      const byId = new Map(full.map((row) => [String(row[idName]), row]));
+      created = created.map((row) => byId.get(String(row[idName])) ?? row);
+    }
+    return created.map((row, i) => outcome(inputs[i]!.ctx, row, changes[i]!));
+  }
+
+  async function execute(input: WriteInput): Promise<WriteOutcome> {
+    const needsTransaction = input.ifMatch.length > 0 || hooks() !== undefined || (action === 'create' && route.scope.some((s) => s.parent));
+    try {
+      return needsTransaction ? ((await runtime.prisma.$transaction((tx) => run(input, tx))) as WriteOutcome) : await run(input, runtime.prisma);
+    } catch (error) {
+      throw translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action });
+    }
+  }
+
+  const handler: RawHandler = async (ctx) => {
+    const result = await execute({ ctx, params: ctx.params, body: ctx.body, ifMatch: parseEntityTags(ctx.headers['if-match']) });
+    // After the commit only: subscribers never see a write that rolled back.
+    if (result.event) runtime.events.emit(result.event.name, result.event.change);
+    return { status: result.status, body: result.body, headers: result.headers };
+  };
+
+  return {
+    operationId: op.id,
+    model: model.name,
+    action,
+    handler,
+    run: (input, tx) => run(input, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action }))),
+    runMany: (inputs, tx) => runMany(inputs, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, action }))),
+    validate: (params, body) => validateItem(op, params, body),
+  };
+}
+
+/** The URL of a record made by a create: the path of a `get` operation of the model, under the mount path. */
+function locationOf(runtime: Runtime, model: string, ctx: RequestContext, id: unknown): string | undefined {
+  for (const getter of runtime.getters.get(model) ?? []) {
+    let complete = true;
+    const path = getter.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      if (name === getter.idParam) return encodeURIComponent(idToWire(id));
+      const value = ctx.params[name];
+      if (value === undefined) complete = false;
+      return encodeURIComponent(String(value));
+    });
+    if (complete) return `${ctx.mountPath}${path}`;
+  }
+  return undefined;
+}
+
+/** Checks a batch item's body against the operation's body schema (coercing and applying defaults, as for a request). */
+function validateItem(op: CompiledOperation, params: Record<string, unknown>, body: unknown): ReturnType<BoundWrite['validate']> {
+  const issues: ReturnType<BoundWrite['validate']>['issues'] = [];
+  const key = op.body?.contentKeys.find((k) => /json/i.test(k));
+  const validate = key ? op.bodyValidator(key) : undefined;
+  const wrapper: { requestBody?: unknown } = body === undefined ? {} : { requestBody: body };
+  if (validate && !validate(wrapper)) {
+    for (const error of validate.errors ?? []) {
+      issues.push({ in: 'body', pointer: error.instancePath.replace(/^\/requestBody/, ''), message: error.message ?? 'is invalid' });
+    }
+  }
+  return { params, body: wrapper.requestBody, issues };
+}
