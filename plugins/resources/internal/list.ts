@@ -43,12 +43,23 @@ function plan(spec: ListSpec, view: ResourceView, paging: boolean): { plan?: Lis
 }
 
 /** `list`: a page of records, with the total when asked, and the cursor of the next page. */
-export function compileList(spec: ListSpec & { view: ResourceView; shape: { envelope?: { items: string; total: string; next: string } } }): BindResult {
+export function compileList(spec: ListSpec & { view: ResourceView; shape: { item: Schema; pointer: string; envelope?: { items: string; total: string; next: string } } }): BindResult {
   const { model, route, runtime, view } = spec;
   runtime.readViews.set(model.name, runtime.readViews.get(model.name) ?? view);
   const compiled = plan(spec, view, true);
   if (!compiled.plan) return { problems: compiled.problems };
   const listPlan = compiled.plan;
+  if (listPlan.params.select) {
+    // A select may leave any field out but the id: the contract must not promise the others.
+    const ids = new Set(view.id.map((f) => f.name));
+    const promised = ((objectSchema(spec.shape.item).required as string[] | undefined) ?? []).filter((name) => !ids.has(name));
+    if (promised.length) {
+      compiled.problems.push(
+        `#${spec.shape.pointer.replace(/^#/, '')}/required: ${describe(spec.op)} has a ${listPlan.params.select} parameter, which may leave out ${promised.join(', ')}: require only the id in the schema of its items`,
+      );
+      return { problems: compiled.problems };
+    }
+  }
   const serialize = serializer(view);
   const envelope = spec.shape.envelope;
   const handler: RawHandler = async (ctx) => {

@@ -73,3 +73,30 @@ describe('the drift check at boot', () => {
     await expect(boot(contract({ type: 'object' }, { model: 'Task', action: 'fetch' }))).rejects.toMatchObject({ code: 'BURROW_ERR_BOOT_CONFORMANCE' });
   });
 });
+
+describe('a list with a select parameter', () => {
+  it('must not require fields the select may leave out', async () => {
+    const document = {
+      openapi: '3.1.0',
+      info: { title: 'select', version: '1' },
+      paths: {
+        '/tasks': {
+          get: {
+            operationId: 'listTasks',
+            'x-burrow-resource': { model: 'Task', action: 'list' },
+            parameters: [{ name: 'select', in: 'query', schema: { type: 'string' } }],
+            responses: {
+              '200': {
+                description: 'tasks',
+                content: { 'application/json': { schema: { type: 'array', items: { type: 'object', required: ['id', 'title'], properties: { id: { type: 'string' }, title: { type: 'string' } } } } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    await expect(boot(document)).rejects.toMatchObject({
+      extensions: { problems: [expect.stringMatching(/items\/required: GET \/tasks \(listTasks\) has a select parameter, which may leave out title/)] },
+    });
+  });
+});
