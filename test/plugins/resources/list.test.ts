@@ -70,6 +70,19 @@ describe.each(PROVIDERS)('resources on %s: querying a list', (provider) => {
     expect(await db.prisma.task.count()).toBe(30);
   });
 
+  it.runIf(provider === 'postgres')('matches % and _ in contains literally (escaped for PostgreSQL)', async () => {
+    const project = await db.prisma.project.findFirstOrThrow();
+    const created = await db.prisma.task.create({ data: { title: 'at 100%_done', projectId: project.id } });
+    try {
+      const res = await get(`/tasks?count=true&filter=${encodeURIComponent("title contains '0%_d'")}`);
+      expect(res.body.items.map((t: { title: string }) => t.title)).toEqual(['at 100%_done']);
+      const none = await get(`/tasks?count=true&filter=${encodeURIComponent("title contains 'a%e'")}`);
+      expect(none.body.total).toBe(0);
+    } finally {
+      await db.prisma.task.delete({ where: { id: created.id } });
+    }
+  });
+
   it('sorts on several fields with direction, and pages by cursor through every record once', async () => {
     const sorted = await get('/tasks?sort=-priority,title&limit=50');
     const keys = sorted.body.items.map((t: { priority: number; title: string }) => [t.priority, t.title]);
