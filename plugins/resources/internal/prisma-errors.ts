@@ -33,11 +33,13 @@ function fieldsOf(meta: Record<string, unknown> | undefined, fallback: string): 
   return fallback;
 }
 
+/** Prisma's codes for a database that cannot be reached or stopped answering, and the socket errors under them. */
+const UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
 function connectionFailure(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
-  if (name === 'PrismaClientInitializationError') return true;
-  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|P1001|P1002|P1017|Can't reach database|Connection terminated/i.test(text);
+  if ((error as { name?: string } | null)?.name === 'PrismaClientInitializationError') return true;
+  const code = (error as { code?: unknown; errorCode?: unknown } | null)?.code ?? (error as { errorCode?: unknown } | null)?.errorCode;
+  return typeof code === 'string' && UNREACHABLE.has(code);
 }
 
 /**
