@@ -48,7 +48,7 @@ function connectionFailure(error: unknown): boolean {
  * delete (other records refer to this one), an unreachable database → 503. Anything
  * else is rethrown as it is (a 500 whose log has everything).
  */
-export function translatePrismaError(error: unknown, context: { model: string; id?: unknown; action: string }): unknown {
+export function translatePrismaError(error: unknown, context: { model: string; id?: unknown; action: string; referencedBy?: string }): unknown {
   if (isBurrowError(error)) return error;
   if (isKnown(error)) {
     switch (error.code) {
@@ -61,8 +61,11 @@ export function translatePrismaError(error: unknown, context: { model: string; i
       case 'P2003':
       case 'P2014': {
         const field = typeof error.meta?.field_name === 'string' ? error.meta.field_name : fieldsOf(error.meta, 'a relation');
+        // On a delete the constraint is another model's (`Project_ownerId_fkey`): name it, or every field that may refer.
+        const other = (error.meta?.driverAdapterError as { cause?: { constraint?: { index?: string } } } | undefined)?.cause?.constraint?.index;
+        const referrer = other && /^([A-Za-z]\w*?)_(\w+)_fkey$/.exec(other);
         return context.action === 'delete'
-          ? resourceErrors.create('BURROW_ERR_RESOURCE_STILL_REFERENCED', { model: context.model, field }, { cause: error })
+          ? resourceErrors.create('BURROW_ERR_RESOURCE_STILL_REFERENCED', { model: context.model, field: referrer ? `${referrer[1]}.${referrer[2]}` : (context.referencedBy ?? field) }, { cause: error })
           : resourceErrors.create('BURROW_ERR_RESOURCE_REFERENCE_MISSING', { model: context.model, field }, { cause: error });
       }
     }

@@ -49,6 +49,10 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   const serialize = readView ? serializer(readView) : undefined;
   const hooks = () => runtime.hooks[model.name];
   const mode = action === 'delete' ? undefined : action;
+  // The fields of other models that may refer to a record of this one (named when a delete is refused).
+  const referencedBy = runtime.datamodel.models
+    .flatMap((m) => m.fields.filter((f) => f.kind === 'object' && f.type === model.name && f.relationFromFields?.length).map((f) => `${m.name}.${f.relationFromFields!.join('+')}`))
+    .join(', ');
 
   async function run(input: WriteInput, tx: PrismaLike): Promise<WriteOutcome> {
     const { ctx, params } = input;
@@ -172,7 +176,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     try {
       return needsTransaction ? ((await runtime.prisma.$transaction((tx) => run(input, tx))) as WriteOutcome) : await run(input, runtime.prisma);
     } catch (error) {
-      throw translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action });
+      throw translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action, referencedBy });
     }
   }
 
@@ -188,7 +192,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     model: model.name,
     action,
     handler,
-    run: (input, tx) => run(input, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action }))),
+    run: (input, tx) => run(input, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action, referencedBy }))),
     runMany: (inputs, tx) => runMany(inputs, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, action }))),
     validate: (params, body) => validateItem(op, params, body),
   };

@@ -50,6 +50,29 @@ describe.each(PROVIDERS)('resources on %s: CRUD', (provider) => {
     expect(await db.prisma.project.count({ where: { id: 999 } })).toBe(0);
   });
 
+  it('never returns a writeOnly field, nor lets a query use it', async () => {
+    const created = await kernel.inject({ method: 'POST', url: '/users', payload: { email: 'grace@example.com', name: 'Grace', passwordHash: 'scrypt$hash' } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({ id: expect.any(Number), email: 'grace@example.com', name: 'Grace', role: 'member', createdAt: expect.any(String) });
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: created.json().id } })).passwordHash).toBe('scrypt$hash');
+    const got = await kernel.inject({ method: 'GET', url: `/users/${created.json().id}` });
+    expect(got.json().passwordHash).toBeUndefined();
+    const probe = await kernel.inject({ method: 'GET', url: `/users?filter=${encodeURIComponent("passwordHash startsWith 'scrypt'")}` });
+    expect(probe.statusCode).toBe(400);
+    expect(probe.json().code).toBe('BURROW_ERR_QUERY_FIELD_UNKNOWN');
+    const role = await kernel.inject({ method: 'POST', url: '/users', payload: { email: 'eve@example.com', name: 'Eve', role: 'admin' } });
+    expect(role.statusCode).toBe(400);
+    expect(await db.prisma.user.count({ where: { role: 'admin' } })).toBe(0);
+  });
+
+  it('refuses to delete a record others still refer to: 409, nothing deleted', async () => {
+    const res = await kernel.inject({ method: 'DELETE', url: `/users/${ids.userId}` });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('BURROW_ERR_RESOURCE_STILL_REFERENCED');
+    expect(res.json().detail).toContain('Project.ownerId');
+    expect(await db.prisma.user.count()).toBe(1);
+  });
+
   it('gets with an ETag, and answers 304 to If-None-Match', async () => {
     const created = (await createTask({ title: 'A' })).json();
     const res = await kernel.inject({ method: 'GET', url: `/tasks/${created.id}` });
