@@ -25,20 +25,18 @@ interface PanicRegistry {
 /** The message of the last panic of the engine (its panic hook writes it to a global registry). */
 let lastPanic: string | undefined;
 
-declare global {
-  // eslint-disable-next-line no-var
-  var PRISMA_WASM_PANIC_REGISTRY: PanicRegistry | undefined;
-}
-
 let glue: Promise<Glue> | undefined;
+/** Bumped after a panic: the next engine gets a new glue module and wasm instance. */
+let generation = 0;
 
-/** Compiles and starts the wasm module once per process (about 0.3 s), then reuses it. */
+/** Compiles and starts the wasm module once per process (some 40 ms), then reuses it. */
 function loadGlue(): Promise<Glue> {
   glue ??= (async () => {
     const require = createRequire(import.meta.url);
     // The package exports its glue (`./schema_engine_bg`) but not package.json.
     const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const js = (await import(pathToFileURL(gluePath).href)) as Glue;
+    // A fresh module per generation: the glue caches views of the instance's memory.
+    const js = (await import(pathToFileURL(gluePath).href + (generation ? `?generation=${generation}` : ''))) as Glue;
     const module = new WebAssembly.Module(await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
     const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': js as unknown as WebAssembly.ModuleImports });
     js.__wbg_set_wasm(instance.exports);
@@ -50,16 +48,33 @@ function loadGlue(): Promise<Glue> {
   return glue;
 }
 
+const OURS = Symbol.for('burrowjs.db.panicRegistry');
+
+/** Records panics; a registry already there (the Prisma client's, for its query compiler) still gets them. */
 function installPanicRegistry(): void {
-  // The Prisma client installs its own registry for its query compiler; keep it and
-  // read nothing then (a panic still fails the call, with the engine's own message).
-  globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message) => void (lastPanic = message) };
+  const global = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: PanicRegistry & { [OURS]?: true } };
+  const previous = global.PRISMA_WASM_PANIC_REGISTRY;
+  if (previous?.[OURS]) return;
+  global.PRISMA_WASM_PANIC_REGISTRY = {
+    [OURS]: true,
+    set_message: (message) => {
+      lastPanic = message;
+      previous?.set_message(message);
+    },
+  };
 }
 
-/** The message of the engine's last panic, once (a panic leaves the wasm instance unusable). */
+/**
+ * The message of the engine's last panic, once. A panic leaves the wasm instance
+ * unusable: when there was one, the next {@link openEngine} starts a new instance.
+ */
 export function takePanicMessage(): string | undefined {
   const message = lastPanic;
-  lastPanic = undefined;
+  if (message !== undefined) {
+    lastPanic = undefined;
+    glue = undefined;
+    generation++;
+  }
   return message;
 }
 

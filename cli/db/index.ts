@@ -144,7 +144,11 @@ export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDev
     const loss = await engine.evaluateDataLoss({ migrationsList, schema, filters });
     const database = redactUrl(target.url);
     if (!loss.migrationSteps && !options.createOnly) return { database, applied, warnings: [] };
-    if (!name) throw new DbError('the schema has changes: give the new migration a name (--name)');
+    if (!name) {
+      throw new DbError(
+        loss.migrationSteps ? 'the schema has changes: give the new migration a name (--name)' : 'createOnly writes an empty migration (the schema has no change): give it a name (--name)',
+      );
+    }
     const warnings = loss.warnings.map((w) => w.message);
     if (!options.createOnly) {
       if (loss.unexecutableSteps.length) {

@@ -83,9 +83,8 @@ function tracked(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAw
     connect: async () => track(await factory.connect()),
     connectToShadowDb: async () => track(await factory.connectToShadowDb()),
     close: async () => {
-      // Shadows first: each one's cleanup drops its database through its own admin connection.
-      const all = [...open].reverse();
-      await Promise.allSettled(all.map((adapter) => adapter.dispose()));
+      // Each shadow's dispose closes its pool, then drops its database through its own admin connection.
+      await Promise.allSettled([...open].map((adapter) => adapter.dispose()));
     },
   };
 }

@@ -55,6 +55,13 @@ describe('burrow db on PostgreSQL', () => {
     expect(await migrateDeploy({ schema: EXAMPLE_SCHEMAS.postgres, url })).toEqual({ database: url, applied: [] });
   });
 
+  it('the committed example migrations are up to date with prisma/postgres/schema.prisma', async () => {
+    // If this fails: burrow db migrate --schema prisma/postgres/schema.prisma --name <change> (and the same for sqlite).
+    const result = await migrateDev({ schema: EXAMPLE_SCHEMAS.postgres, url: await database() });
+    expect(result).toMatchObject({ applied: EXAMPLE_NAMES, warnings: [] });
+    expect(result.created).toBeUndefined();
+  });
+
   it('migrateDev diffs on a shadow database, adds the column, and drops the shadow database', async () => {
     const dir = path.join(root, 'dev');
     mkdirSync(dir);

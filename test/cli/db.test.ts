@@ -48,6 +48,13 @@ describe('burrow db on SQLite (library)', () => {
     expect(await migrateDeploy({ schema: EXAMPLE_SCHEMAS.sqlite, url })).toEqual({ database: url, applied: [] });
   });
 
+  it('the committed example migrations are up to date with prisma/sqlite/schema.prisma', async () => {
+    // If this fails: burrow db migrate --schema prisma/sqlite/schema.prisma --name <change> (and the same for postgres).
+    const result = await migrateDev({ schema: EXAMPLE_SCHEMAS.sqlite, url: `file:${path.join(root, 'committed.db')}` });
+    expect(result).toMatchObject({ applied: EXAMPLE_NAMES, warnings: [] });
+    expect(result.created).toBeUndefined();
+  });
+
   it('resolves a relative file: URL from the schema folder, and status does not create a missing file', async () => {
     const p = project();
     const before = await migrateStatus({ schema: p.schema, url: 'file:./relative.db' });
@@ -109,6 +116,29 @@ describe('burrow db on SQLite (library)', () => {
     await migrateResolve({ ...p, rolledBack: bad });
     expect((await migrateDeploy(p)).applied).toEqual([bad]);
     expect((await migrateStatus(p)).upToDate).toBe(true);
+  });
+
+  it('refuses a migration that may lose data unless acceptDataLoss, and returns the warnings', async () => {
+    const p = project();
+    await migrateDeploy(p);
+    // The engine warns only when the column holds data.
+    await rows(p.url, `INSERT INTO "User" ("email", "name", "passwordHash") VALUES ('a@b.c', 'A', 'x')`);
+    writeFileSync(p.schema, readFileSync(p.schema, 'utf8').replace(/\n\s*passwordHash\s+String\?/, ''));
+    await expect(migrateDev({ ...p, name: 'drop hash' })).rejects.toThrow(/^the migration may lose data: .*drop the column `passwordHash`/);
+    expect(readdirSync(p.migrations).filter((d) => d.endsWith('_drop_hash'))).toEqual([]);
+    const result = await migrateDev({ ...p, name: 'drop hash', acceptDataLoss: true });
+    expect(result.warnings).toEqual([expect.stringMatching(/drop the column `passwordHash`/)]);
+    expect(result.applied).toEqual([result.created]);
+  });
+
+  it('finds drift (a table made by hand) with status drift: true, and migrateDev refuses to go on', async () => {
+    const p = project();
+    await migrateDeploy(p);
+    await rows(p.url, 'CREATE TABLE "Handmade" ("id" INTEGER PRIMARY KEY)');
+    const status = await migrateStatus({ ...p, drift: true });
+    expect(status).toMatchObject({ pending: [], drift: true, upToDate: false });
+    expect(status.driftSummary).toMatch(/Handmade/);
+    await expect(migrateDev({ ...p, name: 'more' })).rejects.toThrow(/^the database does not match its migration history, and burrow db never resets it: Drift detected.*Handmade/);
   });
 
   it('refuses a schema that does not parse, and a URL of the wrong kind, in one line', async () => {
