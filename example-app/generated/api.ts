@@ -10,11 +10,17 @@ export interface paths {
         };
         /**
          * List tasks
-         * @description Lists tasks, newest first, optionally only those of one status.
+         * @description A page of tasks: filtered (`filter`, `status`, `dueBefore`, `assigneeId`), sorted
+         *     (`sort`), paged by offset (`limit`, `offset`) or by cursor (`limit`, `cursor`), with
+         *     only some properties (`select`), their project and tags (`include`), and the number of
+         *     matching tasks (`count`). Served by the resources plugin from the Task model.
          */
         get: operations["listTasks"];
         put?: never;
-        /** Create a task */
+        /**
+         * Create a task
+         * @description Creates a task in a project, with its tags (their ids). Answers the task, its URL (Location) and its ETag.
+         */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -22,84 +28,639 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/tasks/{id}": {
+    "/tasks/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count tasks
+         * @description How many tasks match the filters (the same `filter`, `status`, `dueBefore` and `assigneeId` as the list).
+         */
+        get: operations["countTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{taskId}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The task's id. */
-                id: string;
+                /** @description The task's id (a string of digits). */
+                taskId: string;
             };
             cookie?: never;
         };
-        /** Get a task */
+        /**
+         * Get a task
+         * @description The task, with its ETag. Send the ETag back in If-None-Match to be answered 304 (no body) while the task has not changed.
+         */
         get: operations["getTask"];
-        put?: never;
+        /**
+         * Replace a task
+         * @description Replaces the whole task: the optional properties the body leaves out are cleared. Needs
+         *     the task's current ETag in If-Match (428 without it, 412 if the task changed since).
+         */
+        put: operations["replaceTask"];
         post?: never;
-        /** Delete a task */
+        /**
+         * Delete a task
+         * @description Deletes the task and its comments. With If-Match, only if the task still has that ETag (412 otherwise).
+         */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
         /**
          * Change a task
-         * @description Changes the given fields (JSON merge patch semantics for the listed fields).
+         * @description Changes the properties sent, and only them. With If-Match, only if the task still has that ETag (412 otherwise).
          */
-        patch: operations["updateTask"];
+        patch: operations["patchTask"];
+        trace?: never;
+    };
+    "/tasks/{taskId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id (a string of digits). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List the comments of a task
+         * @description The task's comments, oldest first (a one-to-many nested route; 404 when the task does not exist).
+         */
+        get: operations["listTaskComments"];
+        put?: never;
+        /** Comment on a task */
+        post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects
+         * @description A page of projects, by name unless sorted otherwise.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /** Create a project */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        /** Get a project */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project
+         * @description Deletes the project with its tasks and their comments.
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /** Change a project */
+        patch: operations["patchProject"];
+        trace?: never;
+    };
+    "/projects/{projectId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List the tasks of a project
+         * @description The tasks of one project, with the query of `GET /tasks` (404 when the project does not exist).
+         */
+        get: operations["listProjectTasks"];
+        put?: never;
+        /**
+         * Create a task in a project
+         * @description Creates a task in the project named in the path (404 when it does not exist).
+         */
+        post: operations["createProjectTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tags */
+        get: operations["listTags"];
+        put?: never;
+        /** Create a tag */
+        post: operations["createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tags/{tagId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List the tasks with a tag
+         * @description The tasks that carry the tag (a many-to-many route), with the query of `GET /tasks` (404 when the tag does not exist).
+         */
+        get: operations["listTagTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description A page of users (never their password hash, which the contract does not declare).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                userId: number;
+            };
+            cookie?: never;
+        };
+        /** Get a user */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make several writes at once
+         * @description Runs the items in order in one transaction: all of them, or none. Each item names a
+         *     write operation of this API (`createTask`, `patchTask`, `deleteTask`, `createProject`,
+         *     `createComment`...), its path parameters, its body and its If-Match, and is checked as
+         *     that request would be. The answer gives each item's status, body and headers. When one
+         *     item fails, nothing is written, and the 409 problem's `items` gives every item's status
+         *     (the failing one with its code, the others 424).
+         */
+        post: operations["batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A task. A get answers every property, and the relations (`project`, `tags`) named by
+         *     `include`; a create, replace or patch answers every property and both relations; a
+         *     list answers the properties named by `select` (every one without it; the id always),
+         *     and the relations named by `include`.
+         */
         Task: {
-            /** Format: uuid */
-            id: string;
-            title: string;
-            description: string | null;
-            status: components["schemas"]["TaskStatus"];
-            priority: components["schemas"]["TaskPriority"];
-            /** Format: date */
-            dueDate: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        NewTask: {
+            /**
+             * @description The task's id (a 64-bit integer, as a string of digits).
+             * @example 7
+             */
+            readonly id: string;
             /** @example Write the quick start */
-            title: string;
+            title?: string;
+            /**
+             * @example Install
+             * @example first contract
+             * @example first request.
+             */
             description?: string | null;
             status?: components["schemas"]["TaskStatus"];
-            priority?: components["schemas"]["TaskPriority"];
+            /**
+             * @description From 1 (lowest) to 5 (highest).
+             * @example 4
+             */
+            priority?: number;
             /**
              * Format: date
              * @example 2026-12-24
              */
             dueDate?: string | null;
+            /**
+             * @description The estimated effort in hours, a decimal number written as a string (exact, not a float).
+             * @example 2.5
+             */
+            estimate?: string | null;
+            /**
+             * @description Free-form JSON the client keeps with the task.
+             * @example {
+             *       "source": "import",
+             *       "labels": [
+             *         "q4"
+             *       ]
+             *     }
+             */
+            meta?: Record<string, never> | null;
+            /**
+             * @description The project the task belongs to.
+             * @example 1
+             */
+            projectId?: number;
+            /**
+             * @description The user the task is assigned to, if any.
+             * @example 2
+             */
+            assigneeId?: number | null;
+            /**
+             * @description Incremented on every change.
+             * @example 3
+             */
+            readonly version?: number;
+            /** Format: date-time */
+            readonly createdAt?: string;
+            /** Format: date-time */
+            readonly updatedAt?: string;
+            project?: components["schemas"]["Project"];
+            /** @description The task's tags (only with `include=tags`). */
+            tags?: components["schemas"]["Tag"][];
         };
+        /** @description A new task (create), or the whole of a task (replace with PUT, which clears the optional properties it leaves out). */
+        NewTask: {
+            /** @example Write the quick start */
+            title: string;
+            description?: string | null;
+            /** @default todo */
+            status: components["schemas"]["TaskStatus"];
+            /**
+             * @description From 1 (lowest) to 5 (highest).
+             * @default 3
+             */
+            priority: number;
+            /**
+             * Format: date
+             * @example 2026-12-24
+             */
+            dueDate?: string | null;
+            /**
+             * @description Hours, as a decimal string.
+             * @example 2.5
+             */
+            estimate?: string | null;
+            /** @description Free-form JSON. */
+            meta?: Record<string, never> | null;
+            /** @example 1 */
+            projectId: number;
+            assigneeId?: number | null;
+            /**
+             * @description The ids of the task's tags.
+             * @example [
+             *       1,
+             *       3
+             *     ]
+             */
+            tags?: number[];
+        };
+        /** @description A new task of the project named in the path. */
+        NewProjectTask: {
+            /** @example Fix the login form */
+            title: string;
+            description?: string | null;
+            /** @default todo */
+            status: components["schemas"]["TaskStatus"];
+            /**
+             * @description From 1 (lowest) to 5 (highest).
+             * @default 3
+             */
+            priority: number;
+            /** Format: date */
+            dueDate?: string | null;
+            /** @description Hours, as a decimal string. */
+            estimate?: string | null;
+            /** @description Free-form JSON. */
+            meta?: Record<string, never> | null;
+            assigneeId?: number | null;
+            /** @description The ids of the task's tags. */
+            tags?: number[];
+        };
+        /** @description Changes to a task; only the properties sent change (`tags` replaces the whole set). */
         TaskPatch: {
             title?: string;
             description?: string | null;
             status?: components["schemas"]["TaskStatus"];
-            priority?: components["schemas"]["TaskPriority"];
+            priority?: number;
             /** Format: date */
             dueDate?: string | null;
+            estimate?: string | null;
+            meta?: Record<string, never> | null;
+            /** @description Moves the task to another project. */
+            projectId?: number;
+            assigneeId?: number | null;
+            tags?: number[];
         };
         /**
          * @description Where the task stands.
+         * @example in_progress
          * @enum {string}
          */
         TaskStatus: "todo" | "in_progress" | "done";
-        /**
-         * @description How urgent the task is.
-         * @enum {string}
-         */
-        TaskPriority: "low" | "medium" | "high";
+        /** @description A page of tasks. */
         TaskPage: {
             items: components["schemas"]["Task"][];
-            total: number;
-            limit: number;
-            offset: number;
+            /** @description How many tasks match the filters, only with `count=true`. */
+            total?: number;
+            /** @description Pass it as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description How many tasks match the filters. */
+        TaskCount: {
+            /** @example 12 */
+            count: number;
+        };
+        /** @description A project. */
+        Project: {
+            /** @example 1 */
+            readonly id: number;
+            /**
+             * @description Unique among projects.
+             * @example Website
+             */
+            name: string;
+            /** @example The public site and its blog. */
+            description: string | null;
+            /**
+             * @description The user who owns the project.
+             * @example 1
+             */
+            ownerId: number;
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        /** @description A new project. */
+        NewProject: {
+            /** @example Mobile app */
+            name: string;
+            description?: string | null;
+            /** @example 1 */
+            ownerId: number;
+        };
+        /** @description Changes to a project; only the properties sent change. */
+        ProjectPatch: {
+            name?: string;
+            description?: string | null;
+            ownerId?: number;
+        };
+        /** @description A page of projects. */
+        ProjectPage: {
+            items: components["schemas"]["Project"][];
+            /** @description How many projects match, only with `count=true`. */
+            total?: number;
+            /** @description Pass it as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description A tag. */
+        Tag: {
+            /** @example 1 */
+            readonly id: number;
+            /**
+             * @description Unique among tags.
+             * @example bug
+             */
+            name: string;
+        };
+        /** @description A new tag. */
+        NewTag: {
+            /**
+             * @description Lower-case letters, digits and dashes.
+             * @example needs-review
+             */
+            name: string;
+        };
+        /** @description A page of tags. */
+        TagPage: {
+            items: components["schemas"]["Tag"][];
+            /** @description Pass it as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description A comment on a task. */
+        Comment: {
+            /** @example 1 */
+            readonly id: number;
+            /** @example The copy is ready for review. */
+            body: string;
+            /**
+             * @description The task commented on (its id, as a string of digits).
+             * @example 7
+             */
+            taskId: string;
+            /**
+             * @description The user who wrote the comment.
+             * @example 2
+             */
+            authorId: number;
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        /** @description A new comment on the task named in the path. */
+        NewComment: {
+            /** @example Looks good to me. */
+            body: string;
+            /** @example 1 */
+            authorId: number;
+        };
+        /** @description A page of comments. */
+        CommentPage: {
+            items: components["schemas"]["Comment"][];
+            /** @description Pass it as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description A user. */
+        User: {
+            /** @example 1 */
+            readonly id: number;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        /**
+         * @description What the user may do.
+         * @enum {string}
+         */
+        UserRole: "member" | "admin";
+        /** @description A page of users. */
+        UserPage: {
+            items: components["schemas"]["User"][];
+            /** @description Pass it as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description The writes to make, in order, all or nothing. */
+        BatchRequest: {
+            items: components["schemas"]["BatchItem"][];
+        };
+        /**
+         * @description One write: the operationId of a write operation of this API, its path parameters
+         *     (`params`), its request body (`body`), and its `If-Match` (`ifMatch`) if any. The
+         *     body is checked against the operation's request schema, as a request would be.
+         */
+        BatchItem: {
+            /**
+             * @example patchTask
+             * @enum {string}
+             */
+            operationId: "createTask" | "replaceTask" | "patchTask" | "deleteTask" | "createProject" | "patchProject" | "deleteProject" | "createProjectTask" | "createTag" | "createComment";
+            /**
+             * @description The path parameters of the operation (`taskId`, `projectId`...).
+             * @example {
+             *       "taskId": "7"
+             *     }
+             */
+            params?: {
+                [key: string]: string | number;
+            };
+            /**
+             * @description The request body of the operation.
+             * @example {
+             *       "status": "done"
+             *     }
+             */
+            body?: unknown;
+            /**
+             * @description The ETag the record must still have (as the If-Match header of the operation).
+             * @example "x1Jq7nR0cQ3V2m8aYbLw5tE9uHs"
+             */
+            ifMatch?: string;
+        };
+        /** @description What each item did, in the order of the request. */
+        BatchResult: {
+            items: components["schemas"]["BatchItemResult"][];
+        };
+        /** @description The answer to one item, as the operation would have answered it. */
+        BatchItemResult: {
+            /**
+             * @description The HTTP status of the item (201 for a create, 200 for a change, 204 for a delete).
+             * @example 201
+             */
+            status: number;
+            /** @description The response body of the item (the record created or changed). */
+            body?: unknown;
+            /** @description The response headers of the item (`etag`, `location`). */
+            headers?: {
+                [key: string]: string;
+            };
+        };
+        /** @description An error, as RFC 9457 problem details. `code` is stable; see ERRORS.md. */
+        BurrowProblem: {
+            /**
+             * Format: uri-reference
+             * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
+             * @example /api/v1/errors#burrow_err_request_validation
+             */
+            type: string;
+            /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
+            title: string;
+            status: number;
+            /** @description What went wrong with this request. */
+            detail: string;
+            /** @description The path of the request. */
+            instance: string;
+            /** @description The stable error code (BURROW_ERR_*, or a plugin's own prefix). */
+            code: string;
+            /** @description The request id, also in the X-Request-Id response header and in every log line. */
+            requestId?: string;
+            /** @description For validation problems, every failure found. */
+            errors?: {
+                /** @enum {string} */
+                in: "path" | "query" | "header" | "cookie" | "body" | "response";
+                /** @description The parameter name, for parameters. */
+                name?: string;
+                /** @description JSON pointer inside the parameter or body value. */
+                pointer: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -113,10 +674,54 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
-                /** @description Only tasks with this status. */
-                status?: components["schemas"]["TaskStatus"];
+                /**
+                 * @description A filter expression: comparisons `field op value`, joined with `and` / `or`, grouped
+                 *     with parentheses, negated with `not`. Values are 'single-quoted strings' (a quote inside
+                 *     is written `''`), numbers, `true`, `false` and `null`; dates are strings
+                 *     (`'2026-12-01'` or `'2026-12-01T09:00:00Z'`). `field in (v1, v2)` tests several values,
+                 *     `field isNull` (or `field isNull false`) a missing value. The fields, and their operators:
+                 *
+                 *     - `title`, `description`: eq, ne, gt, gte, lt, lte, in, contains, startsWith (description: isNull)
+                 *     - `status`: eq, ne, in (todo, in_progress, done)
+                 *     - `id`, `priority`, `projectId`, `assigneeId`, `version`: eq, ne, gt, gte, lt, lte, in (assigneeId: isNull)
+                 *     - `estimate`: the same, and isNull
+                 *     - `dueDate`, `createdAt`, `updatedAt`: eq, ne, gt, gte, lt, lte, in (dueDate: isNull)
+                 *     - `project.name`, `project.ownerId`...: the fields of the task's project
+                 *
+                 *     A field that is not one of these, an operator that does not fit its field, or a value of
+                 *     the wrong type is answered 400 with a code naming the problem.
+                 */
+                filter?: string;
+                /**
+                 * @description Sort keys, comma-separated: a leading `-` sorts descending (`field:asc` and
+                 *     `field:desc` work too); ties are broken by the id, ascending. Without `sort`, by id.
+                 *     Fields: id, title, description, status, priority, dueDate, estimate, projectId,
+                 *     assigneeId, version, createdAt, updatedAt. Missing values sort last. A list sorted on
+                 *     `status` (an enum) is paged by offset, not by cursor.
+                 */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
                 limit?: number;
+                /** @description How many records to skip (offset paging). Not with `cursor`. */
                 offset?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+                /** @description The properties to return, comma-separated (the id always is); without it, every property. */
+                select?: ("title" | "description" | "status" | "priority" | "dueDate" | "estimate" | "meta" | "projectId" | "assigneeId" | "version" | "createdAt" | "updatedAt")[];
+                /** @description Relations to embed in each task, comma-separated (not embedded unless asked for). */
+                include?: ("project" | "tags")[];
+                /** @description `true`: the page also says how many records match the filters (`total`, and the X-Total-Count header). Counted only when asked. */
+                count?: boolean;
+                /** @description Only the tasks with this status (the same as `filter=status eq '...'`, and combined with `filter` by `and`). */
+                status?: components["schemas"]["TaskStatus"];
+                /** @description Only the tasks due before this day (the same as `filter=dueDate lt '...'`); tasks without a due date are left out. */
+                dueBefore?: string;
+                /** @description Only the tasks assigned to this user. */
+                assigneeId?: number;
             };
             header?: never;
             path?: never;
@@ -127,10 +732,28 @@ export interface operations {
             /** @description A page of tasks. */
             200: {
                 headers: {
+                    /** @description How many records match the filters (only with `count=true`), as `total` in the body. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
         };
@@ -151,23 +774,110 @@ export interface operations {
             /** @description The task was created. */
             201: {
                 headers: {
-                    /** @description The URL of the new task. */
+                    /** @description The URL of the new record. */
                     Location?: string;
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    countTasks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A filter expression: comparisons `field op value`, joined with `and` / `or`, grouped
+                 *     with parentheses, negated with `not`. Values are 'single-quoted strings' (a quote inside
+                 *     is written `''`), numbers, `true`, `false` and `null`; dates are strings
+                 *     (`'2026-12-01'` or `'2026-12-01T09:00:00Z'`). `field in (v1, v2)` tests several values,
+                 *     `field isNull` (or `field isNull false`) a missing value. The fields, and their operators:
+                 *
+                 *     - `title`, `description`: eq, ne, gt, gte, lt, lte, in, contains, startsWith (description: isNull)
+                 *     - `status`: eq, ne, in (todo, in_progress, done)
+                 *     - `id`, `priority`, `projectId`, `assigneeId`, `version`: eq, ne, gt, gte, lt, lte, in (assigneeId: isNull)
+                 *     - `estimate`: the same, and isNull
+                 *     - `dueDate`, `createdAt`, `updatedAt`: eq, ne, gt, gte, lt, lte, in (dueDate: isNull)
+                 *     - `project.name`, `project.ownerId`...: the fields of the task's project
+                 *
+                 *     A field that is not one of these, an operator that does not fit its field, or a value of
+                 *     the wrong type is answered 400 with a code naming the problem.
+                 */
+                filter?: string;
+                /** @description Only the tasks with this status (the same as `filter=status eq '...'`, and combined with `filter` by `and`). */
+                status?: components["schemas"]["TaskStatus"];
+                /** @description Only the tasks due before this day (the same as `filter=dueDate lt '...'`); tasks without a due date are left out. */
+                dueBefore?: string;
+                /** @description Only the tasks assigned to this user. */
+                assigneeId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number of matching tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCount"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     getTask: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Relations to embed in each task, comma-separated (not embedded unless asked for). */
+                include?: ("project" | "tags")[];
+            };
+            header?: {
+                /** @description The ETag of the copy the client holds; answered 304 without a body while the record has not changed. */
+                "If-None-Match"?: string;
+            };
             path: {
-                /** @description The task's id. */
-                id: string;
+                /** @description The task's id (a string of digits). */
+                taskId: string;
             };
             cookie?: never;
         };
@@ -176,10 +886,71 @@ export interface operations {
             /** @description The task. */
             200: {
                 headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The record has not changed since the ETag sent in If-None-Match; no body. */
+            304: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    replaceTask: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the record as last read (GET); required, so that a replace never overwrites a change its client has not seen (428 without it, 412 when the record changed since). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The task's id (a string of digits). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTask"];
+            };
+        };
+        responses: {
+            /** @description The task as replaced. */
+            200: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
             /** @description No resource has this id (problem details; see ERRORS.md). */
@@ -188,37 +959,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /**
-                         * Format: uri-reference
-                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
-                         * @example /api/v1/errors#burrow_err_request_validation
-                         */
-                        type: string;
-                        /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
-                        title: string;
-                        status: number;
-                        /** @description What went wrong with this request. */
-                        detail: string;
-                        /** @description The path of the request. */
-                        instance: string;
-                        /** @description The stable error code (BURROW_ERR_*, or a plugin's own prefix). */
-                        code: string;
-                        /** @description The request id, also in the X-Request-Id response header and in every log line. */
-                        requestId?: string;
-                        /** @description For validation problems, every failure found. */
-                        errors?: {
-                            /** @enum {string} */
-                            in: "path" | "query" | "header" | "cookie" | "body" | "response";
-                            /** @description The parameter name, for parameters. */
-                            name?: string;
-                            /** @description JSON pointer inside the parameter or body value. */
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The record changed since the ETag sent in If-Match was read (`BURROW_ERR_RESOURCE_PRECONDITION_FAILED`); read it again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The request has no If-Match header, which this operation requires (`BURROW_ERR_REQUEST_PRECONDITION_REQUIRED`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
         };
@@ -226,10 +994,13 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the record must still have; a record that changed since is answered 412 and left unchanged. */
+                "If-Match"?: string;
+            };
             path: {
-                /** @description The task's id. */
-                id: string;
+                /** @description The task's id (a string of digits). */
+                taskId: string;
             };
             cookie?: never;
         };
@@ -248,48 +1019,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /**
-                         * Format: uri-reference
-                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
-                         * @example /api/v1/errors#burrow_err_request_validation
-                         */
-                        type: string;
-                        /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
-                        title: string;
-                        status: number;
-                        /** @description What went wrong with this request. */
-                        detail: string;
-                        /** @description The path of the request. */
-                        instance: string;
-                        /** @description The stable error code (BURROW_ERR_*, or a plugin's own prefix). */
-                        code: string;
-                        /** @description The request id, also in the X-Request-Id response header and in every log line. */
-                        requestId?: string;
-                        /** @description For validation problems, every failure found. */
-                        errors?: {
-                            /** @enum {string} */
-                            in: "path" | "query" | "header" | "cookie" | "body" | "response";
-                            /** @description The parameter name, for parameters. */
-                            name?: string;
-                            /** @description JSON pointer inside the parameter or body value. */
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The record changed since the ETag sent in If-Match was read (`BURROW_ERR_RESOURCE_PRECONDITION_FAILED`); read it again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
         };
     };
-    updateTask: {
+    patchTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the record must still have; a record that changed since is answered 412 and left unchanged. */
+                "If-Match"?: string;
+            };
             path: {
-                /** @description The task's id. */
-                id: string;
+                /** @description The task's id (a string of digits). */
+                taskId: string;
             };
             cookie?: never;
         };
@@ -302,10 +1055,21 @@ export interface operations {
             /** @description The changed task. */
             200: {
                 headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
             /** @description No resource has this id (problem details; see ERRORS.md). */
@@ -314,37 +1078,882 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /**
-                         * Format: uri-reference
-                         * @description The kind of problem, as a URI reference to the anchor of its `code` in the error catalogue the API serves (`/errors`, or the base the API configured).
-                         * @example /api/v1/errors#burrow_err_request_validation
-                         */
-                        type: string;
-                        /** @description A short summary of the kind of problem; the same for every occurrence of a code. */
-                        title: string;
-                        status: number;
-                        /** @description What went wrong with this request. */
-                        detail: string;
-                        /** @description The path of the request. */
-                        instance: string;
-                        /** @description The stable error code (BURROW_ERR_*, or a plugin's own prefix). */
-                        code: string;
-                        /** @description The request id, also in the X-Request-Id response header and in every log line. */
-                        requestId?: string;
-                        /** @description For validation problems, every failure found. */
-                        errors?: {
-                            /** @enum {string} */
-                            in: "path" | "query" | "header" | "cookie" | "body" | "response";
-                            /** @description The parameter name, for parameters. */
-                            name?: string;
-                            /** @description JSON pointer inside the parameter or body value. */
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The record changed since the ETag sent in If-Match was read (`BURROW_ERR_RESOURCE_PRECONDITION_FAILED`); read it again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listTaskComments: {
+        parameters: {
+            query?: {
+                /** @description Sort keys, comma-separated (`-createdAt` for the newest first); fields id, authorId, createdAt. */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The task's id (a string of digits). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id (a string of digits). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            /** @description The comment was created. */
+            201: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A filter expression (the grammar of the task list's `filter`). Fields: id, name,
+                 *     description, ownerId, createdAt.
+                 */
+                filter?: string;
+                /** @description Sort keys, comma-separated, `-` for descending (fields id, name, ownerId, createdAt). Default `name`. */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /** @description How many records to skip (offset paging). Not with `cursor`. */
+                offset?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+                /** @description `true`: the page also says how many records match the filters (`total`, and the X-Total-Count header). Counted only when asked. */
+                count?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of projects. */
+            200: {
+                headers: {
+                    /** @description How many records match the filters (only with `count=true`), as `total` in the body. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProject"];
+            };
+        };
+        responses: {
+            /** @description The project was created. */
+            201: {
+                headers: {
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description Another record has the same unique value (`BURROW_ERR_RESOURCE_CONFLICT`), or other records still refer to this one (`BURROW_ERR_RESOURCE_STILL_REFERENCED`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the client holds; answered 304 without a body while the record has not changed. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The record has not changed since the ETag sent in If-None-Match; no body. */
+            304: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the record must still have; a record that changed since is answered 412 and left unchanged. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The record changed since the ETag sent in If-Match was read (`BURROW_ERR_RESOURCE_PRECONDITION_FAILED`); read it again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    patchProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the record must still have; a record that changed since is answered 412 and left unchanged. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed project. */
+            200: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description Another record has the same unique value (`BURROW_ERR_RESOURCE_CONFLICT`), or other records still refer to this one (`BURROW_ERR_RESOURCE_STILL_REFERENCED`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The record changed since the ETag sent in If-Match was read (`BURROW_ERR_RESOURCE_PRECONDITION_FAILED`); read it again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listProjectTasks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A filter expression: comparisons `field op value`, joined with `and` / `or`, grouped
+                 *     with parentheses, negated with `not`. Values are 'single-quoted strings' (a quote inside
+                 *     is written `''`), numbers, `true`, `false` and `null`; dates are strings
+                 *     (`'2026-12-01'` or `'2026-12-01T09:00:00Z'`). `field in (v1, v2)` tests several values,
+                 *     `field isNull` (or `field isNull false`) a missing value. The fields, and their operators:
+                 *
+                 *     - `title`, `description`: eq, ne, gt, gte, lt, lte, in, contains, startsWith (description: isNull)
+                 *     - `status`: eq, ne, in (todo, in_progress, done)
+                 *     - `id`, `priority`, `projectId`, `assigneeId`, `version`: eq, ne, gt, gte, lt, lte, in (assigneeId: isNull)
+                 *     - `estimate`: the same, and isNull
+                 *     - `dueDate`, `createdAt`, `updatedAt`: eq, ne, gt, gte, lt, lte, in (dueDate: isNull)
+                 *     - `project.name`, `project.ownerId`...: the fields of the task's project
+                 *
+                 *     A field that is not one of these, an operator that does not fit its field, or a value of
+                 *     the wrong type is answered 400 with a code naming the problem.
+                 */
+                filter?: string;
+                /**
+                 * @description Sort keys, comma-separated: a leading `-` sorts descending (`field:asc` and
+                 *     `field:desc` work too); ties are broken by the id, ascending. Without `sort`, by id.
+                 *     Fields: id, title, description, status, priority, dueDate, estimate, projectId,
+                 *     assigneeId, version, createdAt, updatedAt. Missing values sort last. A list sorted on
+                 *     `status` (an enum) is paged by offset, not by cursor.
+                 */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /** @description How many records to skip (offset paging). Not with `cursor`. */
+                offset?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+                /** @description The properties to return, comma-separated (the id always is); without it, every property. */
+                select?: ("title" | "description" | "status" | "priority" | "dueDate" | "estimate" | "meta" | "projectId" | "assigneeId" | "version" | "createdAt" | "updatedAt")[];
+                /** @description Relations to embed in each task, comma-separated (not embedded unless asked for). */
+                include?: ("project" | "tags")[];
+                /** @description `true`: the page also says how many records match the filters (`total`, and the X-Total-Count header). Counted only when asked. */
+                count?: boolean;
+                /** @description Only the tasks with this status (the same as `filter=status eq '...'`, and combined with `filter` by `and`). */
+                status?: components["schemas"]["TaskStatus"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the project's tasks. */
+            200: {
+                headers: {
+                    /** @description How many records match the filters (only with `count=true`), as `total` in the body. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    createProjectTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProjectTask"];
+            };
+        };
+        responses: {
+            /** @description The task was created. */
+            201: {
+                headers: {
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The body names a record that does not exist, such as a project, user or tag id (`BURROW_ERR_RESOURCE_REFERENCE_MISSING`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Sort keys, comma-separated, `-` for descending (fields id, name). */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tags. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    createTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTag"];
+            };
+        };
+        responses: {
+            /** @description The tag was created. */
+            201: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description Another record has the same unique value (`BURROW_ERR_RESOURCE_CONFLICT`), or other records still refer to this one (`BURROW_ERR_RESOURCE_STILL_REFERENCED`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listTagTasks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A filter expression: comparisons `field op value`, joined with `and` / `or`, grouped
+                 *     with parentheses, negated with `not`. Values are 'single-quoted strings' (a quote inside
+                 *     is written `''`), numbers, `true`, `false` and `null`; dates are strings
+                 *     (`'2026-12-01'` or `'2026-12-01T09:00:00Z'`). `field in (v1, v2)` tests several values,
+                 *     `field isNull` (or `field isNull false`) a missing value. The fields, and their operators:
+                 *
+                 *     - `title`, `description`: eq, ne, gt, gte, lt, lte, in, contains, startsWith (description: isNull)
+                 *     - `status`: eq, ne, in (todo, in_progress, done)
+                 *     - `id`, `priority`, `projectId`, `assigneeId`, `version`: eq, ne, gt, gte, lt, lte, in (assigneeId: isNull)
+                 *     - `estimate`: the same, and isNull
+                 *     - `dueDate`, `createdAt`, `updatedAt`: eq, ne, gt, gte, lt, lte, in (dueDate: isNull)
+                 *     - `project.name`, `project.ownerId`...: the fields of the task's project
+                 *
+                 *     A field that is not one of these, an operator that does not fit its field, or a value of
+                 *     the wrong type is answered 400 with a code naming the problem.
+                 */
+                filter?: string;
+                /**
+                 * @description Sort keys, comma-separated: a leading `-` sorts descending (`field:asc` and
+                 *     `field:desc` work too); ties are broken by the id, ascending. Without `sort`, by id.
+                 *     Fields: id, title, description, status, priority, dueDate, estimate, projectId,
+                 *     assigneeId, version, createdAt, updatedAt. Missing values sort last. A list sorted on
+                 *     `status` (an enum) is paged by offset, not by cursor.
+                 */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /** @description How many records to skip (offset paging). Not with `cursor`. */
+                offset?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+                /** @description The properties to return, comma-separated (the id always is); without it, every property. */
+                select?: ("title" | "description" | "status" | "priority" | "dueDate" | "estimate" | "meta" | "projectId" | "assigneeId" | "version" | "createdAt" | "updatedAt")[];
+                /** @description Relations to embed in each task, comma-separated (not embedded unless asked for). */
+                include?: ("project" | "tags")[];
+                /** @description `true`: the page also says how many records match the filters (`total`, and the X-Total-Count header). Counted only when asked. */
+                count?: boolean;
+                /** @description Only the tasks with this status (the same as `filter=status eq '...'`, and combined with `filter` by `and`). */
+                status?: components["schemas"]["TaskStatus"];
+            };
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the tasks with the tag. */
+            200: {
+                headers: {
+                    /** @description How many records match the filters (only with `count=true`), as `total` in the body. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description A filter expression (the grammar of the task list's `filter`). Fields id, email, name, role (member, admin), createdAt. */
+                filter?: string;
+                /** @description Sort keys, comma-separated, `-` for descending (fields id, email, name, role, createdAt). */
+                sort?: string;
+                /** @description How many records a page holds (default 20, at most 100). */
+                limit?: number;
+                /**
+                 * @description The `nextCursor` of the previous page, sent back unchanged (cursor paging: no record is
+                 *     skipped or repeated while records are added). Send the same filters and sort as for the
+                 *     previous page. Not with `offset`.
+                 */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /**
+             * @description A query parameter is wrong (`errors` or `detail` names it): it does not fit its schema
+             *     (`BURROW_ERR_REQUEST_VALIDATION`), a filter does not parse (`BURROW_ERR_QUERY_SYNTAX`),
+             *     names a field that is not one of the list's (`BURROW_ERR_QUERY_FIELD_UNKNOWN`), uses an
+             *     operator that does not fit (`BURROW_ERR_QUERY_OPERATOR_UNKNOWN`) or a value of the wrong
+             *     type (`BURROW_ERR_QUERY_VALUE_INVALID`); the cursor is not one this list gave
+             *     (`BURROW_ERR_QUERY_CURSOR_INVALID`); offset and cursor are both sent (`BURROW_ERR_QUERY_PAGING_CONFLICT`).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    /** @description The version of the record; send it back in If-Match (to change it safely) or If-None-Match (to re-read it cheaply). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description No resource has this id (problem details; see ERRORS.md). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+        };
+    };
+    batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Every item was written; their answers, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description An item names an operation the batch does not take (`BURROW_ERR_BATCH_OPERATION_UNKNOWN`), or the request does not fit the contract. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description An item failed, so nothing was written (`BURROW_ERR_BATCH_FAILED`); `items` gives the status of each. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
         };

@@ -55,6 +55,11 @@ export function translatePrismaError(error: unknown, context: { model: string; i
       case 'P2002':
         return resourceErrors.create('BURROW_ERR_RESOURCE_CONFLICT', { model: context.model, fields: fieldsOf(error.meta, 'unique fields') }, { cause: error });
       case 'P2025':
+        // A create cannot miss its own record, and `expectedRows` is a connect or set that found fewer records than it names.
+        if (context.action === 'create' || error.meta?.expectedRows !== undefined) {
+          return resourceErrors.create('BURROW_ERR_RESOURCE_REFERENCE_MISSING', { model: context.model, field: 'a related record named by id' }, { cause: error });
+        }
+        return resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: context.model, id: String(context.id ?? '?') }, { cause: error });
       case 'P2001':
       case 'P2018':
         return resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: context.model, id: String(context.id ?? '?') }, { cause: error });

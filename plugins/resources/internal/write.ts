@@ -110,7 +110,8 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
           : await delegate.update({ where, data: version ? { ...changedData, [version.name]: { increment: 1 } } : changedData, select });
     } catch (error) {
       // The record was there when read in this transaction: another writer changed its version since.
-      if (current && (error as { code?: string }).code === 'P2025') {
+      const known = error as { code?: string; meta?: { expectedRows?: unknown } };
+      if (current && known.code === 'P2025' && known.meta?.expectedRows === undefined) {
         throw resourceErrors.create('BURROW_ERR_RESOURCE_PRECONDITION_FAILED', { model: model.name, id: idToWire(id) });
       }
       throw error;

@@ -28,6 +28,6 @@ describe('handler types', () => {
 
   it('work on the generated types of the example contract', () => {
     expectTypeOf<HandlerContext<operations['listTasks']>['query']['status']>().toEqualTypeOf<'todo' | 'in_progress' | 'done' | undefined>();
-    expectTypeOf<HandlerContext<operations['getTask']>['params']>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<HandlerContext<operations['getTask']>['params']>().toEqualTypeOf<{ taskId: string }>();
   });
 });

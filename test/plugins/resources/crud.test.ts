@@ -144,6 +144,17 @@ describe.each(PROVIDERS)('resources on %s: CRUD', (provider) => {
     expect(await db.prisma.task.count()).toBe(0);
   });
 
+  it('answers 422 when a relation names an id that does not exist, on create and on patch', async () => {
+    const res = await createTask({ title: 'A', tags: [987654] });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('BURROW_ERR_RESOURCE_REFERENCE_MISSING');
+    const created = (await createTask({ title: 'B' })).json();
+    const patched = await kernel.inject({ method: 'PATCH', url: `/tasks/${created.id}`, payload: { tags: [987654] } });
+    expect(patched.statusCode).toBe(422);
+    expect(patched.json().code).toBe('BURROW_ERR_RESOURCE_REFERENCE_MISSING');
+    expect(await db.prisma.task.count()).toBe(1);
+  });
+
   it('nested routes: lists only the parent\'s records, creates under the parent, 404 for a missing parent', async () => {
     const other = await db.prisma.project.create({ data: { name: 'Other', ownerId: ids.userId } });
     await createTask({ title: 'mine' });
