@@ -87,6 +87,8 @@ export function listParameters(view: ResourceView): Parameter[] {
     {
       name: 'filter',
       in: 'query',
+      // Expressions hold ( ) ' and , — which OpenAPI otherwise requires clients to percent-encode.
+      allowReserved: true,
       description: [
         "A filter expression: comparisons `field op value` joined with `and` / `or`, grouped with parentheses, negated with `not`.",
         "Values are 'quoted strings', numbers, `true`, `false` and `null`; `field in (v1, v2)` tests several values, `field isNull` (or `isNull false`) a missing one.",
@@ -99,6 +101,7 @@ export function listParameters(view: ResourceView): Parameter[] {
     {
       name: 'sort',
       in: 'query',
+      allowReserved: true,
       description: `Sort keys, comma-separated: a leading \`-\` sorts descending (\`field:asc\` and \`field:desc\` too); ties are broken by the id. Fields: ${sortable.join(', ')}.`,
       schema: { type: 'string' },
       examples: {

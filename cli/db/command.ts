@@ -3,8 +3,9 @@ import path from 'node:path';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Output } from '../command.js';
 import { DbError, migrateDeploy, migrateDev, migrateResolve, migrateStatus, type DbOptions, type MigrateStatusResult } from './index.js';
 import { defaultSchema } from './schema.js';
+import { generateClient } from './generate.js';
 
-const SUBCOMMANDS = ['migrate', 'deploy', 'status', 'resolve'] as const;
+const SUBCOMMANDS = ['migrate', 'deploy', 'status', 'resolve', 'generate'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const OPTIONS = {
@@ -25,11 +26,12 @@ const OWN_OPTIONS: Record<Subcommand, (keyof typeof OPTIONS)[]> = {
   deploy: [],
   status: ['drift'],
   resolve: ['applied', 'rolled-back'],
+  generate: [],
 };
 
 export const dbCommand: Command = {
   name: 'db',
-  help: `Usage: burrow db <migrate|deploy|status|resolve> [options]
+  help: `Usage: burrow db <migrate|deploy|status|resolve|generate> [options]
 
 Prisma migrations without Prisma's native schema engine: Prisma's schema engine
 compiled to WebAssembly runs through the app's driver adapter (@prisma/adapter-libsql
@@ -45,6 +47,8 @@ Commands:
   status    list the applied, pending and failed migrations (prisma migrate status)
   resolve   record a failed migration as rolled back or applied, once the database
             is fixed (prisma migrate resolve)
+  generate  run your project's \`prisma generate\` where Prisma cannot download its
+            native schema engine (a stand-in engine makes it skip the download)
 
 Options:
   --schema <path>         the Prisma schema (default: prisma/schema.prisma)
@@ -70,7 +74,7 @@ Exit codes: 0 done (status: up to date), 1 failed (status: not up to date),
       return EXIT.ok;
     }
     const [sub] = positionals;
-    if (!sub) throw new UsageError('missing <migrate|deploy|status|resolve>', this.help);
+    if (!sub) throw new UsageError('missing <migrate|deploy|status|resolve|generate>', this.help);
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown db command: ${sub}`, this.help);
     const subcommand = sub as Subcommand;
     for (const owner of SUBCOMMANDS) {
@@ -102,6 +106,10 @@ Exit codes: 0 done (status: up to date), 1 failed (status: not up to date),
           const status = await migrateStatus({ ...options, drift: values.drift });
           output.out(formatStatus(status));
           return status.upToDate ? EXIT.ok : EXIT.failed;
+        }
+        case 'generate': {
+          output.out(await generateClient({ schema }));
+          return EXIT.ok;
         }
         case 'resolve': {
           const applied = values.applied;

@@ -38,7 +38,7 @@ function loadGlue(): Promise<Glue> {
     // A fresh module per generation: the glue caches views of the instance's memory.
     const js = (await import(pathToFileURL(gluePath).href + (generation ? `?generation=${generation}` : ''))) as Glue;
     const module = new WebAssembly.Module(await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
-    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': js as unknown as WebAssembly.ModuleImports });
+    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': unrefTimers(js) });
     js.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return js;
@@ -46,6 +46,24 @@ function loadGlue(): Promise<Glue> {
   // A failed load must not be cached: the next call tries again.
   glue.catch(() => (glue = undefined));
   return glue;
+}
+
+/**
+ * The glue as the wasm module's imports, with its timers unref'd: the engine arms a 60 s
+ * timer it never clears, which would keep `burrow db migrate` (or a user's script) alive
+ * for a minute after its work is done.
+ */
+function unrefTimers(js: Glue): WebAssembly.ModuleImports {
+  const imports: WebAssembly.ModuleImports = { ...(js as unknown as WebAssembly.ModuleImports) };
+  for (const [name, value] of Object.entries(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (value as (...a: unknown[]) => unknown)(...args);
+      (timer as { unref?: () => void } | undefined)?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 const OURS = Symbol.for('burrowjs.db.panicRegistry');

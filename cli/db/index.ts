@@ -14,12 +14,28 @@
 import { existsSync } from 'node:fs';
 import { DbError, oneLine, redactUrl } from './errors.js';
 import { migrationNames, readMigrations, slugifyName, writeMigration } from './migrations.js';
-import { loadSchema, migrationsDir, resolveDatabaseUrl, sqlitePath } from './schema.js';
+import { loadSchema, migrationsDir, resolveDatabaseUrl as resolveUrl, sqlitePath, type LoadedSchema } from './schema.js';
+
+/**
+ * The database URL as `burrow db` reads it: `url` (default `DATABASE_URL`) checked against
+ * the schema's provider, a relative SQLite `file:` URL resolved from the schema's folder (as
+ * Prisma does) into `file:` + an absolute path. Give the same URL to your driver adapter, so
+ * that the app opens the database the migrations were applied to.
+ *
+ * @example
+ * const url = resolveDatabaseUrl('prisma/schema.prisma'); // file:./dev.db → file:/app/prisma/dev.db
+ * await migrateDeploy({ schema: 'prisma/schema.prisma', url });
+ * const prisma = new PrismaClient({ adapter: new PrismaLibSql({ url }) });
+ */
+export function resolveDatabaseUrl(schema: string | Pick<LoadedSchema, 'dir' | 'provider'>, url: string | undefined = process.env.DATABASE_URL): string {
+  return resolveUrl(typeof schema === 'string' ? loadSchema(schema) : schema, url);
+}
 import { ensurePostgres, withEngine, type Session, type Target } from './session.js';
 import { pgTarget, quoteIdent } from './postgres.js';
 
 export { DbError, redactUrl } from './errors.js';
-export { resolveDatabaseUrl } from './schema.js';
+export { generateClient } from './generate.js';
+
 export type { DbProvider, LoadedSchema } from './schema.js';
 
 /** Where the commands read and write. */

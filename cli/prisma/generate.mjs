@@ -1,12 +1,16 @@
 /**
- * `npm run prisma:generate` (also run by `prepare`, so `npm install` and `npm ci` do it):
- * generates the example app's Prisma clients (SQLite and PostgreSQL) into
- * example-app/generated/prisma/. Prisma's generate looks for its native schema engine
- * first, which cannot be downloaded here: a stub that exits 1 stands in for it (generate
- * does not need it; anything that would, fails loudly). A repository script.
+ * `npm run prisma:generate`: generates the example app's Prisma clients (SQLite and
+ * PostgreSQL) into example-app/generated/prisma/. `npm start`, `npm test`, `npm run
+ * typecheck` and `npm run bench` run it with `--if-stale` (it skips a client generated
+ * from the same schema by the same Prisma), so a fresh clone needs no extra step — and
+ * the package has no `prepare` script, which npm would list in every user's install.
+ * Prisma's generate looks for its native schema engine first, which cannot be downloaded
+ * here: a stub that exits 1 stands in for it (generate does not need it; anything that
+ * would, fails loudly). A repository script.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +21,21 @@ const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABL
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY || !existsSync(env.PRISMA_SCHEMA_ENGINE_BINARY)) {
   env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(root, 'cli/prisma/no-schema-engine.sh');
 }
+const ifStale = process.argv.includes('--if-stale');
+const prismaVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('prisma/package.json'), 'utf8')).version;
+let generated = 0;
 for (const provider of ['sqlite', 'postgres']) {
   const schema = path.join(root, 'prisma', provider, 'schema.prisma');
+  // --if-stale: skip a client generated from this very schema by this very Prisma.
+  const stamp = path.join(root, 'example-app/generated/prisma', provider, '.schema-hash');
+  const hash = createHash('sha256').update(prismaVersion).update(readFileSync(schema)).digest('hex');
+  if (ifStale && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
   const run = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], { cwd: root, env, encoding: 'utf8' });
   if (run.status !== 0) {
     process.stderr.write(run.stdout + run.stderr);
     process.exit(run.status ?? 1);
   }
+  writeFileSync(stamp, hash);
+  generated++;
 }
-console.log('generated the Prisma clients of the example app (example-app/generated/prisma/{sqlite,postgres})');
+if (generated) console.log(`generated the Prisma client${generated > 1 ? 's' : ''} of the example app (example-app/generated/prisma/)`);

@@ -183,17 +183,33 @@ describe('burrow db (command)', () => {
     expect(failed.stderr).toMatch(/^burrow db deploy: migration 29990101000000_broken failed: .*syntax error\n$/);
   });
 
+  it('generate: runs prisma generate offline (a stand-in for the native engine that cannot be downloaded)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'burrow-generate-'));
+    try {
+      const schema = path.join(dir, 'schema.prisma');
+      const out = path.join(dir, 'client');
+      writeFileSync(schema, readFileSync('prisma/sqlite/schema.prisma', 'utf8').replace(/output\s*=\s*"[^"]*"/, `output = ${JSON.stringify(out)}`));
+      const run = await burrowInProcess(['db', 'generate', '--schema', schema]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Generated Prisma Client/);
+      expect(existsSync(path.join(out, 'client.ts'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('prints its help, and refuses bad command lines with exit code 2', async () => {
     const help = await burrowInProcess(['db', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: burrow db <migrate\|deploy\|status\|resolve>/);
+    expect(help.stdout).toMatch(/^Usage: burrow db <migrate\|deploy\|status\|resolve\|generate>/);
     expect((await burrowInProcess(['help', 'db'])).stdout).toBe(help.stdout);
     expect((await burrowInProcess(['--help'])).stdout).toMatch(/\n {2}db +create, apply and check database migrations/);
 
     const unknown = await burrowInProcess(['db', 'frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^burrow db: unknown db command: frobnicate\n\nUsage: burrow db/);
-    expect((await burrowInProcess(['db'])).stderr).toMatch(/^burrow db: missing <migrate\|deploy\|status\|resolve>/);
+    expect((await burrowInProcess(['db'])).stderr).toMatch(/^burrow db: missing <migrate\|deploy\|status\|resolve\|generate>/);
     expect((await burrowInProcess(['db', 'deploy', '--name', 'x', '--schema', EXAMPLE_SCHEMAS.sqlite])).stderr).toMatch(
       /^burrow db: --name is an option of burrow db migrate, not deploy/,
     );

@@ -22,6 +22,8 @@ interface BatchItem {
 /** The result of one item. */
 export interface BatchItemResult {
   status: number;
+  /** The id of the record written. */
+  id?: string;
   body?: unknown;
   headers?: Record<string, string>;
   /** For a failed item: its problem code and detail (and `errors` for a 400/422). */
@@ -51,7 +53,8 @@ export function compileBatch(input: PendingBatch & { runtime: Runtime; batches: 
         throw resourceErrors.create('BURROW_ERR_BATCH_OPERATION_UNKNOWN', { index, operationId: String(item.operationId), operations: [...allowed].join(', ') });
       }
     });
-    const results = atomic ? await runAtomic(runtime, ctx, items) : await runEach(runtime, ctx, items);
+    const bodies = binding.batch!.bodies ?? false;
+    const results = atomic ? await runAtomic(runtime, ctx, items, bodies) : await runEach(runtime, ctx, items, bodies);
     return { status: 200, body: asArray ? results : { items: results } };
   };
   return { handler };
@@ -73,8 +76,8 @@ function failure(error: unknown): BatchItemResult {
   return { status: error.status, code: error.code, detail: error.detail, ...(error.errors ? { errors: error.errors } : {}) };
 }
 
-function success(outcome: WriteOutcome): BatchItemResult {
-  return { status: outcome.status, ...(outcome.body === undefined ? {} : { body: outcome.body }), headers: outcome.headers };
+function success(outcome: WriteOutcome, bodies: boolean): BatchItemResult {
+  return { status: outcome.status, id: outcome.id, ...(bodies && outcome.body !== undefined ? { body: outcome.body } : {}), headers: outcome.headers };
 }
 
 /** Validates and authorizes one item; returns the write's input. */
@@ -92,7 +95,7 @@ async function prepare(runtime: Runtime, ctx: RequestContext, item: BatchItem, i
 }
 
 /** All or nothing: every item in one transaction; the first failure rolls everything back. */
-async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem[]): Promise<BatchItemResult[]> {
+async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem[], bodies: boolean): Promise<BatchItemResult[]> {
   const outcomes: WriteOutcome[] = [];
   let failed: { index: number; error: unknown } | undefined;
   const inputs: WriteInput[] = [];
@@ -114,7 +117,7 @@ async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem
             // A run of creates of one operation: one statement when the write allows it.
             let end = index + 1;
             while (write.runMany && end < items.length && items[end]!.operationId === items[index]!.operationId) end++;
-            const many = end - index > 1 ? await write.runMany!(inputs.slice(index, end), tx).catch((error: unknown) => {
+            const many = end - index > 1 ? await write.runMany!(inputs.slice(index, end), tx, bodies).catch((error: unknown) => {
               failed = { index, error };
               throw error;
             }) : undefined;
@@ -149,11 +152,11 @@ async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem
   }
   // After the commit only.
   for (const outcome of outcomes) if (outcome.event) runtime.events.emit(outcome.event.name, outcome.event.change);
-  return outcomes.map(success);
+  return outcomes.map((outcome) => success(outcome, bodies));
 }
 
 /** Each item on its own: the ones that fail do not undo the others. */
-async function runEach(runtime: Runtime, ctx: RequestContext, items: BatchItem[]): Promise<BatchItemResult[]> {
+async function runEach(runtime: Runtime, ctx: RequestContext, items: BatchItem[], bodies: boolean): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
   for (const [index, item] of items.entries()) {
     try {
@@ -161,7 +164,7 @@ async function runEach(runtime: Runtime, ctx: RequestContext, items: BatchItem[]
       const write = runtime.writes.get(item.operationId)!;
       const outcome = (await runtime.prisma.$transaction((tx) => write.run(input, tx))) as WriteOutcome;
       if (outcome.event) runtime.events.emit(outcome.event.name, outcome.event.change);
-      results.push(success(outcome));
+      results.push(success(outcome, bodies));
     } catch (error) {
       results.push(failure(error));
     }

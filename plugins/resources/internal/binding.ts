@@ -61,8 +61,12 @@ export interface ResourceBinding {
   page?: { default?: number; max?: number };
   /** Property names of a list envelope, when its 200 schema is an object (default `items`, `total`, `nextCursor`). */
   envelope?: { items?: string; total?: string; next?: string };
-  /** `batch`: the operationIds its items may name, the most items it takes (1000), all-or-nothing (true). */
-  batch?: { operations: string[]; maxItems?: number; atomic?: boolean };
+  /**
+   * `batch`: the operationIds its items may name, the most items it takes (1000),
+   * all-or-nothing (true), and whether each item's answer holds the record written
+   * (`bodies`, false: the status, id, Location and ETag only, as mORMot answers statuses).
+   */
+  batch?: { operations: string[]; maxItems?: number; atomic?: boolean; bodies?: boolean };
 }
 
 const NAME = { type: 'string', minLength: 1 } as const;
@@ -125,6 +129,7 @@ export const RESOURCE_EXTENSION_SCHEMA = {
         operations: { type: 'array', items: NAME, minItems: 1, uniqueItems: true },
         maxItems: { type: 'integer', minimum: 1 },
         atomic: { type: 'boolean' },
+        bodies: { type: 'boolean' },
       },
     },
   },

@@ -116,7 +116,7 @@ export interface BoundWrite {
    * a create that nothing per-item needs (no hooks, no relation to connect); `undefined`
    * when it cannot: the batch then runs the items one by one.
    */
-  runMany?(inputs: WriteInput[], tx: PrismaLike): Promise<WriteOutcome[] | undefined>;
+  runMany?(inputs: WriteInput[], tx: PrismaLike, bodies: boolean): Promise<WriteOutcome[] | undefined>;
   /** Validates the body of an item against the operation's body schema; returns the issues (empty: valid). */
   validate(params: Record<string, unknown>, body: unknown): { params: Record<string, unknown>; body: unknown; issues: { pointer: string; message: string; in: string; name?: string }[] };
 }
@@ -132,6 +132,8 @@ export interface WriteInput {
 /** What a write did, for the reply and the event. */
 export interface WriteOutcome {
   status: number;
+  /** The record's id as the wire writes it. */
+  id: string;
   body?: unknown;
   headers: Record<string, string>;
   event?: { name: 'resource.created' | 'resource.updated' | 'resource.deleted'; change: ResourceChange };

@@ -1,6 +1,6 @@
 /** The write actions of a resource: create, replace (PUT), patch and delete. */
 import { coreError, type CompiledOperation, type RawHandler, type RequestContext } from 'burrowjs';
-import type { Model } from './datamodel.js';
+import { idFields, type Model } from './datamodel.js';
 import type { ResourceView } from './binding.js';
 import { idToWire, serializer, toPrismaId } from './codec.js';
 import { etagFields, etagOf, ifMatch, parseEntityTags } from './etag.js';
@@ -83,7 +83,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       data = (await modelHooks?.beforeWrite?.(event)) ?? data;
       const row = await delegate.create({ data, select });
       event.record = row;
-      event.id = row[route.idField?.name ?? 'id'];
+      event.id = row[modelId?.name ?? 'id'];
       await modelHooks?.afterWrite?.(event);
       return outcome(ctx, row, changed);
     }
@@ -122,7 +122,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   }
 
   function outcome(ctx: RequestContext, row: Record<string, unknown>, changed: string[]): WriteOutcome {
-    const idValue = row[route.idField?.name ?? 'id'];
+    const idValue = row[modelId?.name ?? 'id'];
     const headers: Record<string, string> = {};
     if (action !== 'delete') headers.etag = etagOf(fields, row);
     if (action === 'create') {
@@ -131,6 +131,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     }
     return {
       status: spec.status,
+      id: idToWire(idValue),
       body: serialize && spec.status !== 204 ? serialize(row) : undefined,
       headers,
       event: {
@@ -140,13 +141,16 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     };
   }
 
-  const relationsInBody = [...(writeView?.fields.values() ?? [])].some((f) => f.relation && f.writable);
+  const relationNames = model.fields.filter((f) => f.kind === 'object').map((f) => f.name);
+  const modelId = idFields(model)[0];
   const relationsInReply = [...(readView?.fields.values() ?? [])].some((f) => f.relation && f.readable);
 
-  async function runMany(inputs: WriteInput[], tx: PrismaLike): Promise<WriteOutcome[] | undefined> {
+  async function runMany(inputs: WriteInput[], tx: PrismaLike, bodies: boolean): Promise<WriteOutcome[] | undefined> {
     const delegate = delegateOf(tx, model.name);
-    if (action !== 'create' || hooks() || relationsInBody || !delegate.createManyAndReturn) return undefined;
+    if (action !== 'create' || hooks() || !modelId || !delegate.createManyAndReturn) return undefined;
     const rows: Record<string, unknown>[] = [];
+    // Relation writes (tags: connect) cannot go through createMany: they follow, item by item, only for the items that have them.
+    const links: (Record<string, unknown> | undefined)[] = [];
     const changes: string[][] = [];
     const parents = new Set<string>();
     for (const input of inputs) {
@@ -158,15 +162,30 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
         const absent = await parentsExist(route, input.params, tx);
         if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       }
-      rows.push(Object.assign(built.data, scopeData(route, input.params)));
+      const data = Object.assign(built.data, scopeData(route, input.params));
+      let link: Record<string, unknown> | undefined;
+      for (const name of relationNames) {
+        if (data[name] === undefined) continue;
+        (link ??= {})[name] = data[name];
+        delete data[name];
+      }
+      rows.push(data);
+      links.push(link);
       changes.push(built.changed);
     }
     let created = await delegate.createManyAndReturn({ data: rows, select: scalarSelect(model) });
-    if (relationsInReply && route.idField) {
+    const idName = modelId.name;
+    for (const [i, link] of links.entries()) {
+      if (link) await delegate.update({ where: { [idName]: created[i]![idName] }, data: link, select: { [idName]: true } });
+    }
+    if (bodies && relationsInReply) {
       // The relations the reply embeds: one more query for all the rows, not one per row.
-      const idName = route.idField.name;
-      const full = await delegate.findMany({ where: { [idName]: { in: created.map((row) => row[idName]) } }, select });
-      const byId = new Map(full.map((row) => [String(row[idName]), row]));
+      // In chunks: databases bound the number of query parameters (SQLite: 999 in some builds).
+      const byId = new Map<string, Record<string, unknown>>();
+      for (let at = 0; at < created.length; at += 500) {
+        const ids = created.slice(at, at + 500).map((row) => row[idName]);
+        for (const row of await delegate.findMany({ where: { [idName]: { in: ids } }, select })) byId.set(String(row[idName]), row);
+      }
       created = created.map((row) => byId.get(String(row[idName])) ?? row);
     }
     return created.map((row, i) => outcome(inputs[i]!.ctx, row, changes[i]!));
@@ -194,7 +213,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     action,
     handler,
     run: (input, tx) => run(input, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action, referencedBy }))),
-    runMany: (inputs, tx) => runMany(inputs, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, action }))),
+    runMany: (inputs, tx, bodies) => runMany(inputs, tx, bodies).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, action }))),
     validate: (params, body) => validateItem(op, params, body),
   };
 }
