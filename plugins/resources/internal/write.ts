@@ -121,10 +121,11 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     return outcome(ctx, row, changed);
   }
 
-  function outcome(ctx: RequestContext, row: Record<string, unknown>, changed: string[]): WriteOutcome {
+  /** `whole`: the row holds every column (false: only the id — no ETag, no body). */
+  function outcome(ctx: RequestContext, row: Record<string, unknown>, changed: string[], whole = true): WriteOutcome {
     const idValue = row[modelId?.name ?? 'id'];
     const headers: Record<string, string> = {};
-    if (action !== 'delete') headers.etag = etagOf(fields, row);
+    if (action !== 'delete' && whole) headers.etag = etagOf(fields, row);
     if (action === 'create') {
       const location = locationOf(runtime, model.name, ctx, idValue);
       if (location) headers.location = location;
@@ -132,7 +133,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     return {
       status: spec.status,
       id: idToWire(idValue),
-      body: serialize && spec.status !== 204 ? serialize(row) : undefined,
+      body: serialize && spec.status !== 204 && whole ? serialize(row) : undefined,
       headers,
       event: {
         name: EVENT[action],
@@ -173,7 +174,8 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       links.push(link);
       changes.push(built.changed);
     }
-    let created = await delegate.createManyAndReturn({ data: rows, select: scalarSelect(model) });
+    // Without bodies, a batch item answers its status, id and Location: only the id is read back.
+    let created = await delegate.createManyAndReturn({ data: rows, select: bodies ? scalarSelect(model) : { [modelId.name]: true } });
     const idName = modelId.name;
     for (const [i, link] of links.entries()) {
       if (link) await delegate.update({ where: { [idName]: created[i]![idName] }, data: link, select: { [idName]: true } });
@@ -188,7 +190,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       }
       created = created.map((row) => byId.get(String(row[idName])) ?? row);
     }
-    return created.map((row, i) => outcome(inputs[i]!.ctx, row, changes[i]!));
+    return created.map((row, i) => outcome(inputs[i]!.ctx, row, changes[i]!, bodies));
   }
 
   async function execute(input: WriteInput): Promise<WriteOutcome> {
