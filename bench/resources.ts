@@ -43,6 +43,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { flag, option } from './lib/args.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { openPrisma, type AnyPrisma, type Provider } from './servers/resources-common.js';
 import pg from 'pg';
@@ -50,12 +51,6 @@ import { POSTGRES_ADMIN_URL, createPostgresDatabase, deployExample } from '../te
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i !== -1 ? argv[i + 1] : undefined;
-};
 
 const QUICK = flag('quick');
 const PROVIDERS = (option('providers') ?? 'sqlite,postgres').split(',').map((p) => (p === 'pg' ? 'postgres' : p)) as Provider[];
@@ -848,7 +843,7 @@ function summarise(results: ProviderResult[], startedAt: number) {
   const commit = safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim());
   const dirty = safe(() => execFileSync('git', ['status', '--porcelain', '--', 'plugins/resources', 'core'], { cwd: ROOT }).toString().trim() !== '');
   md.push(`# Resources plugin benchmark${QUICK ? ' (quick mode)' : ''}`, '');
-  md.push(`- Date: ${new Date(startedAt).toISOString()} (took ${Math.round((Date.now() - startedAt) / 1000)} s); command: \`node --conditions=burrowjs-source --import tsx bench/resources.ts${argv.length ? ' ' + argv.join(' ') : ''}\``);
+  md.push(`- Date: ${new Date(startedAt).toISOString()} (took ${Math.round((Date.now() - startedAt) / 1000)} s); command: \`node --conditions=burrowjs-source --import tsx bench/resources.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}\``);
   md.push(`- Machine: ${cpuModel}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; a shared VM: compare the ratios of one run, not absolute figures across runs`);
   if (commit) md.push(`- Burrow: commit ${commit}${dirty ? ' with uncommitted changes in core/ or plugins/resources/' : ''}; Prisma client ${prismaVersion ?? '?'} (driver adapters: libsql for SQLite, pg for PostgreSQL)${pgVersion ? `; ${pgVersion}, 127.0.0.1, its backends not pinned` : ''}`);
   md.push(`- Servers: one child process each (\`node --conditions=burrowjs-source --import tsx\`, \`NODE_ENV=production\`), ${canPin ? `pinned to core ${SERVER_CORE} (taskset)` : 'NOT pinned'}; the plugin through ${ADAPTER === 'express' ? 'Express (`listen()` of burrowjs/express)' : 'node:http (`kernel.listen()`)'}, logger \`error\`, response validation sampled (production default, 5%)`);

@@ -26,6 +26,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES, type BenchRoute } from './lib/contract.js';
+import { flag, option } from './lib/args.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { compileServers, compiledScript } from './lib/compile.js';
@@ -33,12 +34,6 @@ import type { RouterFigure } from './router.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i !== -1 ? argv[i + 1] : undefined;
-};
 
 if (flag('profile')) {
   await ensureDependencies();
