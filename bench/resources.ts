@@ -36,7 +36,7 @@
  *                          under `node --cpu-prof` and print where its CPU time goes;
  *                          S = get | list | single | batch | batch-nested (createProjectTask items); --seconds N (default 8)
  */
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -44,6 +44,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { flag, option } from './lib/args.js';
+import { startBenchServer } from './lib/server.js';
+import { runLoad as runSharedLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { openPrisma, type AnyPrisma, type Provider } from './servers/resources-common.js';
 import pg from 'pg';
@@ -236,7 +238,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-function startServer(name: ServerName, db: Database, extraNodeArgs: string[] = []): Promise<Running> {
+async function startServer(name: ServerName, db: Database, extraNodeArgs: string[] = []): Promise<Running> {
   const script = join('bench', 'servers', `resources-${name}.ts`);
   const cmd = [
     ...(canPin ? ['taskset', '-c', `${SERVER_CORE},${LOAD_CORE}`] : []),
@@ -252,134 +254,41 @@ function startServer(name: ServerName, db: Database, extraNodeArgs: string[] = [
     db.url,
     ...(name === 'burrow' ? ['--adapter', ADAPTER] : []),
   ];
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  const stderr: string[] = [];
-  child.stderr!.on('data', (d) => {
-    stderr.push(String(d));
-    if (stderr.length > 50) stderr.shift();
+  const server = await startBenchServer(cmd, {
+    id: `${name}/${db.provider}`,
+    cwd: ROOT,
+    timeoutMs: 120_000,
+    onSpawn: (child) => {
+      children.add(child);
+      child.on('exit', () => children.delete(child));
+    },
   });
-  let pending: ((n: number) => void)[] = [];
-  child.on('message', (m: { count?: number }) => {
-    if (typeof m?.count !== 'number') return;
-    const waiting = pending;
-    pending = [];
-    for (const w of waiting) w(m.count);
-  });
-  const id = `${name}/${db.provider}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${id}: no READY within 120 s; stderr: ${stderr.join('').slice(-1500)}`));
-    }, 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${id} exited with ${code}: ${stderr.join('').slice(-1500)}`));
-    });
-    let buffer = '';
-    child.stdout!.on('data', (d) => {
-      buffer += d;
-      const m = /^READY (.*)$/m.exec(buffer);
-      if (!m) return;
-      buffer = '';
-      clearTimeout(timer);
-      const ready = JSON.parse(m[1]!);
-      resolve({
-        name,
-        provider: db.provider,
-        child,
-        pid: child.pid!,
-        port: ready.port,
-        ready,
-        stderr,
-        count: () =>
-          new Promise<number>((res, rej) => {
-            const t = setTimeout(() => rej(new Error(`${id}: no answer to 'count'`)), 10_000);
-            pending.push((n) => {
-              clearTimeout(t);
-              res(n);
-            });
-            child.send('count');
-          }),
-        stop: () =>
-          new Promise<void>((res) => {
-            if (child.exitCode !== null || child.signalCode !== null) return res();
-            const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-            child.once('exit', () => {
-              clearTimeout(t);
-              res();
-            });
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
+  const { child } = server;
+  return {
+    ...server,
+    name,
+    provider: db.provider,
+    stop: () =>
+      new Promise<void>((res) => {
+        if (child.exitCode !== null || child.signalCode !== null) return res();
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          res();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------
 // HTTP: the load generator for the reads, a keep-alive client for the writes.
 
-interface Req {
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
-}
-interface LoadResult {
-  requests: number;
-  duration_us: number;
-  p50_us: number;
-  p99_us: number;
-  status_errors: number;
-  socket_errors: number;
-}
+type Req = LoadRequest;
 
-const scratch = mkdtempSync(join(os.tmpdir(), 'burrow-bench-resources-load-'));
-cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
-const AUTOCANNON_CHILD = join(BENCH, 'lib', 'autocannon-child.mjs');
-let wrkScripts = 0;
-
-/** wrk (one thread) or autocannon (a child), pinned to the load core, cycling over `requests`. */
+/** wrk (one thread) or autocannon (a child), pinned to the load core, cycling over `requests` (bench/lib/load.ts). */
 function runLoad(port: number, requests: Req[], seconds: number, connections = CONNECTIONS): Promise<LoadResult> {
-  let command: string[];
-  if (loader === 'wrk') {
-    const lua = (s: string) => `[==[${s}]==]`;
-    const file = join(scratch, `load-${wrkScripts++}.lua`);
-    const lines = ['local reqs = {}', 'local i = 0', 'init = function(args)'];
-    for (const r of requests) {
-      lines.push(r.body ? `  reqs[#reqs + 1] = wrk.format("${r.method}", ${lua(r.path)}, { ["Content-Type"] = "application/json" }, ${lua(r.body)})` : `  reqs[#reqs + 1] = wrk.format("${r.method}", ${lua(r.path)})`);
-    }
-    lines.push(
-      'end',
-      'request = function() i = i % #reqs + 1; return reqs[i] end',
-      'done = function(summary, latency, requests)',
-      '  local e = summary.errors',
-      '  io.write(string.format(\'BENCHJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"status_errors":%d,"socket_errors":%d}\\n\',',
-      '    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max, e.status, e.connect + e.read + e.write + e.timeout))',
-      'end',
-    );
-    writeFileSync(file, lines.join('\n') + '\n');
-    command = ['wrk', '-t1', `-c${connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--timeout', '30s', '-s', file, `http://127.0.0.1:${port}${requests[0]!.path}`];
-  } else {
-    const reqs = requests.map((r) => ({ method: r.method, path: r.path, body: r.body, headers: r.body ? { 'content-type': 'application/json' } : {} }));
-    command = [process.execPath, AUTOCANNON_CHILD, `http://127.0.0.1:${port}`, JSON.stringify(reqs), String(Math.max(1, Math.round(seconds))), String(connections)];
-  }
-  const full = [...loadPrefix, ...command];
-  return new Promise((resolve, reject) => {
-    const child = spawn(full[0]!, full.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      const line = out.split('\n').find((l) => l.startsWith('BENCHJSON '));
-      if (!line) return reject(new Error(`${loader} failed (exit ${code}): ${err || out}`));
-      resolve(JSON.parse(line.slice('BENCHJSON '.length)) as LoadResult);
-    });
-  });
+  return runSharedLoad(port, requests, { loader, pinPrefix: loadPrefix, connections, seconds });
 }
 
 const agents = new Map<number, http.Agent>();

@@ -29,6 +29,7 @@ import { ROUTES, type BenchRoute } from './lib/contract.js';
 import { flag, option } from './lib/args.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { runLoad, type LoadResult } from './lib/load.js';
+import { startBenchServer } from './lib/server.js';
 import { compileServers, compiledScript } from './lib/compile.js';
 import type { RouterFigure } from './router.js';
 
@@ -269,58 +270,9 @@ async function startAll(list: Config[]): Promise<Running[]> {
   return out;
 }
 
-function startServer(config: Config): Promise<Running> {
+async function startServer(config: Config): Promise<Running> {
   const cmd = [...(canPin ? ['taskset', '-c', `${SERVER_CORE},${LOAD_CORE}`] : []), process.execPath, compiledScript(config.script), ...config.args];
-  const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
-  const stderr: string[] = [];
-  child.stderr!.on('data', (d) => {
-    stderr.push(String(d));
-    if (stderr.length > 50) stderr.shift();
-  });
-  let pending: ((n: number) => void)[] = [];
-  child.on('message', (m: { count?: number }) => {
-    if (typeof m?.count === 'number') {
-      const waiting = pending;
-      pending = [];
-      for (const w of waiting) w(m.count);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${config.id}: no READY within 180 s; stderr: ${stderr.join('').slice(-1000)}`));
-    }, 180_000);
-    let buffer = '';
-    child.stdout!.on('data', (d) => {
-      buffer += d;
-      const m = /^READY (.*)$/m.exec(buffer);
-      if (!m) return;
-      clearTimeout(timer);
-      const ready = JSON.parse(m[1]);
-      buffer = '';
-      resolve({
-        config,
-        child,
-        pid: child.pid!,
-        port: ready.port,
-        ready,
-        stderr,
-        count: () =>
-          new Promise<number>((res, rej) => {
-            const t = setTimeout(() => rej(new Error(`${config.id}: no answer to 'count'`)), 10_000);
-            pending.push((n) => {
-              clearTimeout(t);
-              res(n);
-            });
-            child.send('count');
-          }),
-      });
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${config.id} exited with ${code}: ${stderr.join('').slice(-1500)}`));
-    });
-  });
+  return { config, ...(await startBenchServer(cmd, { id: config.id, cwd: ROOT, timeoutMs: 180_000 })) };
 }
 
 async function stopAll(list: Running[]): Promise<void> {

@@ -18,6 +18,7 @@ export type { ContractProblem } from './contract/problems.js';
 export { RequestContext, type RequestState, type SentResponse } from './request/context.js';
 export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResult, type SecuritySchemeObject } from './request/security.js';
 export type { CompiledOperation, RequiredScheme, RawHandler } from './request/operation.js';
+export { validateBody } from './request/input.js';
 export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './request/handler-types.js';
 export type { Reply, ResponseValidationOptions } from './response/reply.js';
 export type { MultipartOptions, UploadedFile } from './request/multipart.js';

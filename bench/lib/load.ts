@@ -33,9 +33,12 @@ const scriptDir = mkdtempSync(join(tmpdir(), 'burrow-bench-'));
 const scripts = new Map<string, string>();
 const lua = (text: string) => `[==[${text}]==]`;
 
+/** One request of a load: a route of the suite, or any request of another bench script. */
+export type LoadRequest = Pick<BenchRoute, 'method' | 'path' | 'body'>;
+
 /** A wrk script sending `routes` in turn (one route: the same request every time). */
-function wrkScript(routes: BenchRoute[]): string {
-  const key = routes.map((r) => r.key).join('+');
+function wrkScript(routes: LoadRequest[]): string {
+  const key = JSON.stringify(routes.map((r) => [r.method, r.path, r.body ?? '']));
   let file = scripts.get(key);
   if (file) return file;
   const lines: string[] = [];
@@ -61,7 +64,7 @@ function wrkScript(routes: BenchRoute[]): string {
     '    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max, e.status, e.connect + e.read + e.write + e.timeout))',
     'end',
   );
-  file = join(scriptDir, `${key}.lua`);
+  file = join(scriptDir, `${scripts.size}.lua`);
   writeFileSync(file, lines.join('\n') + '\n');
   scripts.set(key, file);
   return file;
@@ -73,7 +76,7 @@ const AUTOCANNON_CHILD = fileURLToPath(new URL('./autocannon-child.mjs', import.
  * Runs the load generator once against the server on `port`: one route, or
  * several in turn (the warm-up).
  */
-export function runLoad(port: number, routes: BenchRoute[], options: LoadOptions): Promise<LoadResult> {
+export function runLoad(port: number, routes: LoadRequest[], options: LoadOptions): Promise<LoadResult> {
   const url = `http://127.0.0.1:${port}${routes[0].path}`;
   const seconds = Math.max(1, Math.round(options.seconds));
   let command: string[];

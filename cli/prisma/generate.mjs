@@ -4,9 +4,8 @@
  * typecheck` and `npm run bench` run it with `--if-stale` (it skips a client generated
  * from the same schema by the same Prisma), so a fresh clone needs no extra step — and
  * the package has no `prepare` script, which npm would list in every user's install.
- * Prisma's generate looks for its native schema engine first, which cannot be downloaded
- * here: a stub that exits 1 stands in for it (generate does not need it; anything that
- * would, fails loudly). A repository script.
+ * It runs `burrow db generate` (Prisma's generate with a stand-in for the native schema
+ * engine, which cannot be downloaded here). A repository script.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,11 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
-const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
-if (!env.PRISMA_SCHEMA_ENGINE_BINARY || !existsSync(env.PRISMA_SCHEMA_ENGINE_BINARY)) {
-  env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(root, 'cli/prisma/no-schema-engine.sh');
-}
+// `burrow db generate`: the project's prisma generate, with a stand-in for the native engine.
+const burrow = ['--import', 'tsx', path.join(root, 'cli/burrow.ts'), 'db', 'generate', '--schema'];
 const ifStale = process.argv.includes('--if-stale');
 const prismaVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('prisma/package.json'), 'utf8')).version;
 let generated = 0;
@@ -30,7 +26,7 @@ for (const provider of ['sqlite', 'postgres']) {
   const stamp = path.join(root, 'example-app/generated/prisma', provider, '.schema-hash');
   const hash = createHash('sha256').update(prismaVersion).update(readFileSync(schema)).digest('hex');
   if (ifStale && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
-  const run = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], { cwd: root, env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...burrow, schema], { cwd: root, encoding: 'utf8' });
   if (run.status !== 0) {
     process.stderr.write(run.stdout + run.stderr);
     process.exit(run.status ?? 1);

@@ -24,11 +24,10 @@ export function validateRequest(ctx: RequestContext, op: CompiledOperation): voi
     // Bytes are described by `format: binary`, not checked by a schema; text, only by a schema of a string.
     const body = ctx.body;
     const checked = !Buffer.isBuffer(body) && (typeof body !== 'string' || op.body.byKey.get(key)?.checksText !== false);
-    const validateBody = checked ? op.bodyValidator(key) : undefined;
-    if (validateBody) {
-      const wrapper: { requestBody?: unknown } = ctx.body === undefined ? {} : { requestBody: ctx.body };
-      if (!validateBody(wrapper)) (issues ??= []).push(...validateBody.errors!.map(toIssue));
-      else ctx.body = wrapper.requestBody;
+    if (checked) {
+      const result = validateBody(op, ctx.body, key);
+      if (result.issues.length) (issues ??= []).push(...result.issues);
+      else ctx.body = result.body;
     }
   }
   if (issues) {
@@ -36,6 +35,23 @@ export function validateRequest(ctx: RequestContext, op: CompiledOperation): voi
     throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: op.id, count: issues.length }, { errors: issues });
   }
   applyParameters(ctx, op.parameters, input);
+}
+
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+
+/**
+ * Checks a body against the operation's schema for one content key (default: its first
+ * JSON one), as a request's body is checked: coerced, defaults applied. Returns the body
+ * as validated and the issues (empty when it conforms). A plugin that takes bodies from
+ * elsewhere (the items of a batch) checks them with it.
+ */
+export function validateBody(op: CompiledOperation, body: unknown, contentKey?: string): { body: unknown; issues: readonly ValidationIssue[] } {
+  const key = contentKey ?? op.body?.contentKeys.find((k) => /json/i.test(k));
+  const validate = key === undefined ? undefined : op.bodyValidator(key);
+  if (!validate) return { body, issues: NO_ISSUES };
+  const wrapper: { requestBody?: unknown } = body === undefined ? {} : { requestBody: body };
+  if (validate(wrapper)) return { body: wrapper.requestBody, issues: NO_ISSUES };
+  return { body, issues: validate.errors!.map(toIssue) };
 }
 
 /**

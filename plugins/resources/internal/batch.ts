@@ -85,7 +85,7 @@ async function prepare(runtime: Runtime, ctx: RequestContext, item: BatchItem, i
   const write = runtime.writes.get(item.operationId)!;
   const checked = write.validate(item.params ?? {}, item.body);
   if (checked.issues.length) {
-    throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: item.operationId, count: checked.issues.length }, { errors: checked.issues.map((i) => ({ ...i, in: 'body' as const, pointer: i.pointer })) });
+    throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: item.operationId, count: checked.issues.length }, { errors: [...checked.issues] });
   }
   if (runtime.authorizeBatchItem) {
     const allowed = await runtime.authorizeBatchItem({ index, operationId: item.operationId, model: write.model, action: write.action, params: checked.params, body: checked.body, ctx });

@@ -17,20 +17,21 @@ function isKnown(error: unknown): error is KnownRequestError {
 }
 
 /**
- * The fields a constraint covers: as the driver adapter reports them (SQLite), or read
- * from the constraint's name under Prisma's naming convention (`Project_name_key`,
- * `Task_projectId_fkey` on PostgreSQL).
+ * The table and fields of a violated constraint: the fields as the driver adapter reports
+ * them (SQLite), or read from the constraint's name under Prisma's naming convention
+ * (`Project_name_key`, `Task_projectId_fkey` on PostgreSQL). `model`: the table the name
+ * starts with, when known (a model name may hold `_`).
  */
-function fieldsOf(meta: Record<string, unknown> | undefined, fallback: string): string {
-  const adapter = meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined;
-  const constraint = adapter?.cause?.constraint;
+function constraintOf(meta: Record<string, unknown> | undefined, model?: string): { table?: string; fields?: string } {
+  const constraint = (meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined)?.cause?.constraint;
   const fields = constraint?.fields ?? meta?.target;
-  if (Array.isArray(fields)) return fields.map((f) => String(f).replace(/^"|"$/g, '')).join(', ');
-  if (typeof fields === 'string') return fields;
-  const model = typeof meta?.modelName === 'string' ? meta.modelName : '';
+  if (Array.isArray(fields)) return { fields: fields.map((f) => String(f).replace(/^"|"$/g, '')).join(', ') };
+  if (typeof fields === 'string') return { fields };
   const index = constraint?.index;
-  if (index && model && index.startsWith(`${model}_`)) return index.slice(model.length + 1).replace(/_(key|fkey)$/, '').split('_').join(', ');
-  return fallback;
+  if (!index) return {};
+  const named = model && index.startsWith(`${model}_`) ? [index, model, index.slice(model.length + 1)] : /^([A-Za-z]\w*?)_(\w+)$/.exec(index);
+  if (!named) return {};
+  return { table: named[1], fields: named[2]!.replace(/_(key|fkey)$/, '').split('_').join(', ') };
 }
 
 /** Prisma's codes for a database that cannot be reached or stopped answering, and the socket errors under them. */
@@ -53,7 +54,7 @@ export function translatePrismaError(error: unknown, context: { model: string; i
   if (isKnown(error)) {
     switch (error.code) {
       case 'P2002':
-        return resourceErrors.create('BURROW_ERR_RESOURCE_CONFLICT', { model: context.model, fields: fieldsOf(error.meta, 'unique fields') }, { cause: error });
+        return resourceErrors.create('BURROW_ERR_RESOURCE_CONFLICT', { model: context.model, fields: constraintOf(error.meta, context.model).fields ?? 'unique fields' }, { cause: error });
       case 'P2025':
         // A create cannot miss its own record, and `expectedRows` is a connect or set that found fewer records than it names.
         if (context.action === 'create' || error.meta?.expectedRows !== undefined) {
@@ -65,12 +66,12 @@ export function translatePrismaError(error: unknown, context: { model: string; i
         return resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: context.model, id: String(context.id ?? '?') }, { cause: error });
       case 'P2003':
       case 'P2014': {
-        const field = typeof error.meta?.field_name === 'string' ? error.meta.field_name : fieldsOf(error.meta, 'a relation');
+        const own = constraintOf(error.meta, context.action === 'delete' ? undefined : context.model);
+        const field = typeof error.meta?.field_name === 'string' ? error.meta.field_name : (own.fields ?? 'a relation');
         // On a delete the constraint is another model's (`Project_ownerId_fkey`): name it, or every field that may refer.
-        const other = (error.meta?.driverAdapterError as { cause?: { constraint?: { index?: string } } } | undefined)?.cause?.constraint?.index;
-        const referrer = other && /^([A-Za-z]\w*?)_(\w+)_fkey$/.exec(other);
+        const referrer = own.table && own.fields ? `${own.table}.${own.fields}` : context.referencedBy ?? field;
         return context.action === 'delete'
-          ? resourceErrors.create('BURROW_ERR_RESOURCE_STILL_REFERENCED', { model: context.model, field: referrer ? `${referrer[1]}.${referrer[2]}` : (context.referencedBy ?? field) }, { cause: error })
+          ? resourceErrors.create('BURROW_ERR_RESOURCE_STILL_REFERENCED', { model: context.model, field: referrer }, { cause: error })
           : resourceErrors.create('BURROW_ERR_RESOURCE_REFERENCE_MISSING', { model: context.model, field }, { cause: error });
       }
     }

@@ -8,6 +8,9 @@ import { resourceErrors } from './errors.js';
 import { translatePrismaError } from './prisma-errors.js';
 import { scopeWhere, type Route } from './scope.js';
 import { recordSelect } from './select.js';
+import { includableNames, relationField } from './query/fields.js';
+import { unknownField } from './query/fail.js';
+import { splitList } from './query/sort.js';
 import { delegateOf, type PrismaLike, type Runtime } from './runtime.js';
 
 /** `get`: one record by id (in the route's scope), with its ETag; 304 when `If-None-Match` matches and the contract declares 304. */
@@ -25,7 +28,6 @@ export function compileGet(spec: {
   const fields = etagFields(model);
   const serialize = serializer(view);
   const allSelect = recordSelect(model, view, 'all', runtime.page.max);
-  const relations = new Set([...view.fields.values()].filter((f) => f.relation && f.readable).map((f) => f.name));
   const notModified = (op.definition.responses as Record<string, unknown> | undefined)?.['304'] !== undefined;
   return async (ctx) => {
     const scope = scopeWhere(route, ctx.params);
@@ -33,7 +35,7 @@ export function compileGet(spec: {
     if (!scope || id === undefined) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: model.name, id: String(ctx.params[route.idParam!]) });
     let select = allSelect;
     if (spec.includeParam) {
-      const asked = includeList(ctx.query[spec.includeParam], relations, spec.includeParam);
+      const asked = includeList(ctx.query[spec.includeParam], view, spec.includeParam);
       select = recordSelect(model, view, asked, runtime.page.max);
     }
     let row: Record<string, unknown> | null;
@@ -49,14 +51,10 @@ export function compileGet(spec: {
   };
 }
 
-/** The relations an `include` parameter asks for (a list, or comma-separated text); unknown names are a 400. */
-export function includeList(value: unknown, relations: ReadonlySet<string>, param: string): Set<string> {
-  const names = (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : []).map((s) => s.trim()).filter(Boolean);
-  for (const name of names) {
-    if (!relations.has(name)) {
-      throw resourceErrors.create('BURROW_ERR_QUERY_FIELD_UNKNOWN', { param, field: name, use: 'include', fields: [...relations].join(', ') || 'none' });
-    }
-  }
+/** The relations an `include` parameter asks for (a list, or comma-separated text); one the view does not declare is a 400. */
+function includeList(value: unknown, view: ResourceView, param: string): Set<string> {
+  const names = splitList(value, param);
+  for (const name of names) if (!relationField(view, name)) throw unknownField(param, name, 'include', includableNames(view));
   return new Set(names);
 }
 

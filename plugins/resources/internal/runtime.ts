@@ -1,5 +1,5 @@
 /** What every bound action shares: the user's client, the data model, hooks and the kernel's bus. */
-import type { EventBus, RequestContext } from 'burrowjs';
+import type { EventBus, RequestContext, ValidationIssue } from 'burrowjs';
 import type { Datamodel, Model } from './datamodel.js';
 import type { PrismaNulls } from './codec.js';
 
@@ -118,7 +118,7 @@ export interface BoundWrite {
    */
   runMany?(inputs: WriteInput[], tx: PrismaLike, bodies: boolean): Promise<WriteOutcome[] | undefined>;
   /** Validates the body of an item against the operation's body schema; returns the issues (empty: valid). */
-  validate(params: Record<string, unknown>, body: unknown): { params: Record<string, unknown>; body: unknown; issues: { pointer: string; message: string; in: string; name?: string }[] };
+  validate(params: Record<string, unknown>, body: unknown): { params: Record<string, unknown>; body: unknown; issues: readonly ValidationIssue[] };
 }
 
 /** The inputs of one write. */

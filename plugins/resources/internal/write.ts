@@ -1,5 +1,5 @@
 /** The write actions of a resource: create, replace (PUT), patch and delete. */
-import { coreError, type CompiledOperation, type RawHandler, type RequestContext } from 'burrowjs';
+import { coreError, validateBody, type CompiledOperation, type RawHandler, type RequestContext } from 'burrowjs';
 import { idFields, type Model } from './datamodel.js';
 import type { ResourceView } from './binding.js';
 import { idToWire, serializer, toPrismaId } from './codec.js';
@@ -47,7 +47,11 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   const version = model.fields.find((f) => f.name === 'version' && f.type === 'Int' && f.kind === 'scalar');
   const select = recordSelect(model, readView, 'all', runtime.page.max);
   const serialize = readView ? serializer(readView) : undefined;
-  const hooks = () => runtime.hooks[model.name];
+  // Fixed at boot (the plugin's options).
+  const modelHooks = runtime.hooks[model.name];
+  const scalars = scalarSelect(model);
+  // A nested create checks its parent exists in the same transaction as the insert.
+  const checksParents = action === 'create' && route.scope.some((s) => s.parent);
   const mode = action === 'delete' ? undefined : action;
   // The fields of other models that may refer to a record of this one (named when a delete is refused).
   const referencedBy = runtime.datamodel.models
@@ -61,7 +65,6 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     const missing = () => resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', { model: model.name, id: String(params[route.idParam!] ?? '') });
     if (!scope || (route.idField && id === undefined)) throw missing();
     const delegate = delegateOf(tx, model.name);
-    const modelHooks = hooks();
     const event: WriteHookEvent = { model: model.name, action, operationId: op.id, ctx, tx, reject: reject(model.name, action) };
 
     let data: Record<string, unknown> | undefined;
@@ -91,7 +94,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     const where: Record<string, unknown> = { ...scope, [route.idField!.name]: id };
     let current: Record<string, unknown> | null = null;
     if (input.ifMatch.length || modelHooks || version) {
-      current = await delegate.findFirst({ where, select: scalarSelect(model) });
+      current = await delegate.findFirst({ where, select: scalars });
       if (!current) throw missing();
       if (input.ifMatch.length && !ifMatch(input.ifMatch, etagOf(fields, current))) {
         throw resourceErrors.create('BURROW_ERR_RESOURCE_PRECONDITION_FAILED', { model: model.name, id: idToWire(id) });
@@ -106,7 +109,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     try {
       row =
         action === 'delete'
-          ? await delegate.delete({ where, select: readView ? select : scalarSelect(model) })
+          ? await delegate.delete({ where, select: readView ? select : scalars })
           : await delegate.update({ where, data: version ? { ...changedData, [version.name]: { increment: 1 } } : changedData, select });
     } catch (error) {
       // The record was there when read in this transaction: another writer changed its version since.
@@ -148,7 +151,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
 
   async function runMany(inputs: WriteInput[], tx: PrismaLike, bodies: boolean): Promise<WriteOutcome[] | undefined> {
     const delegate = delegateOf(tx, model.name);
-    if (action !== 'create' || hooks() || !modelId || !delegate.createManyAndReturn) return undefined;
+    if (action !== 'create' || modelHooks || !modelId || !delegate.createManyAndReturn) return undefined;
     const rows: Record<string, unknown>[] = [];
     // Relation writes (tags: connect) cannot go through createMany: they follow, item by item, only for the items that have them.
     const links: (Record<string, unknown> | undefined)[] = [];
@@ -175,7 +178,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       changes.push(built.changed);
     }
     // Without bodies, a batch item answers its status, id and Location: only the id is read back.
-    let created = await delegate.createManyAndReturn({ data: rows, select: bodies ? scalarSelect(model) : { [modelId.name]: true } });
+    let created = await delegate.createManyAndReturn({ data: rows, select: bodies ? scalars : { [modelId.name]: true } });
     const idName = modelId.name;
     for (const [i, link] of links.entries()) {
       if (link) await delegate.update({ where: { [idName]: created[i]![idName] }, data: link, select: { [idName]: true } });
@@ -194,7 +197,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   }
 
   async function execute(input: WriteInput): Promise<WriteOutcome> {
-    const needsTransaction = input.ifMatch.length > 0 || hooks() !== undefined || (action === 'create' && route.scope.some((s) => s.parent));
+    const needsTransaction = input.ifMatch.length > 0 || modelHooks !== undefined || checksParents;
     try {
       return needsTransaction ? ((await runtime.prisma.$transaction((tx) => run(input, tx))) as WriteOutcome) : await run(input, runtime.prisma);
     } catch (error) {
@@ -216,7 +219,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     handler,
     run: (input, tx) => run(input, tx).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action, referencedBy }))),
     runMany: (inputs, tx, bodies) => runMany(inputs, tx, bodies).catch((error: unknown) => Promise.reject(translatePrismaError(error, { model: model.name, action }))),
-    validate: (params, body) => validateItem(op, params, body),
+    validate: (params, body) => ({ params, ...validateBody(op, body) }),
   };
 }
 
@@ -233,18 +236,4 @@ function locationOf(runtime: Runtime, model: string, ctx: RequestContext, id: un
     if (complete) return `${ctx.mountPath}${path}`;
   }
   return undefined;
-}
-
-/** Checks a batch item's body against the operation's body schema (coercing and applying defaults, as for a request). */
-function validateItem(op: CompiledOperation, params: Record<string, unknown>, body: unknown): ReturnType<BoundWrite['validate']> {
-  const issues: ReturnType<BoundWrite['validate']>['issues'] = [];
-  const key = op.body?.contentKeys.find((k) => /json/i.test(k));
-  const validate = key ? op.bodyValidator(key) : undefined;
-  const wrapper: { requestBody?: unknown } = body === undefined ? {} : { requestBody: body };
-  if (validate && !validate(wrapper)) {
-    for (const error of validate.errors ?? []) {
-      issues.push({ in: 'body', pointer: error.instancePath.replace(/^\/requestBody/, ''), message: error.message ?? 'is invalid' });
-    }
-  }
-  return { params, body: wrapper.requestBody, issues };
 }
