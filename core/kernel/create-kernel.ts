@@ -1,5 +1,6 @@
 import { createHooks } from '../plugin/hooks.js';
 import { createRegistry, type Registry } from '../plugin/registry.js';
+import type { Guard } from '../request/access.js';
 import { orderPlugins, parsePluginOptions, toEntry, type PluginEntry } from '../plugin/define-plugin.js';
 import { createEventBus } from '../plugin/events.js';
 import { findExtensionUses, checkExtensionUses, isBoundExtensionKey, type ExtensionBinder } from '../plugin/extensions.js';
@@ -41,6 +42,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const contract = createRegistry<ContractFragment>('contract contribution');
   const health = createRegistry<HealthCheck>('health check');
   const shutdown = createRegistry<ShutdownStep>('shutdown step');
+  const guards = createRegistry<Guard>('access guard');
   const errors = createErrorRegistry();
   const events = createEventBus(logger);
   for (const [id, handler] of Object.entries(options.handlers ?? {})) handlers.add(id, handler as RawHandler, 'app');
@@ -73,6 +75,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     contract,
     health,
     shutdown,
+    guards,
     errors,
     events,
     version: loaded.version,
@@ -244,6 +247,7 @@ function scopedKernel(kernel: Kernel, owner: string): Kernel {
     contract: { value: scope(kernel.contract) },
     health: { value: scope(kernel.health) },
     shutdown: { value: scope(kernel.shutdown) },
+    guards: { value: scope(kernel.guards) },
     errors: { value: { ...scope(kernel.errors), addFamily: (family: Parameters<Kernel['errors']['addFamily']>[0]) => kernel.errors.addFamily(family, `plugin ${owner}`) } },
   });
 }

@@ -5,6 +5,7 @@ import type { Hooks } from '../plugin/hooks.js';
 import type { Registry } from '../plugin/registry.js';
 import type { RawHandler, CompiledOperation } from '../request/operation.js';
 import type { Verifier } from '../request/security.js';
+import type { Guard } from '../request/access.js';
 import type { ExtensionBinder } from '../plugin/extensions.js';
 import type { ContractFragment } from '../contract/compose.js';
 import type { OpenApiDocument } from '../contract/load.js';
@@ -57,6 +58,11 @@ export interface Kernel {
   readonly health: Registry<HealthCheck>;
   /** Shutdown steps by name. */
   readonly shutdown: Registry<ShutdownStep>;
+  /**
+   * Access guards by name: asked by data binders and dispatchers for the record
+   * conditions of a query and for operations run outside the pipeline (batch items).
+   */
+  readonly guards: Registry<Guard>;
   /**
    * Error codes by code: Burrow's own, and those plugins and the app register
    * (`kernel.errors.addFamily(defineErrors({...}))`). The error catalogue lists them.

@@ -66,6 +66,7 @@ export class RequestContext {
 
   #baseLogger: Logger;
   #log: Logger | undefined;
+  #logFields: Record<string, unknown> | undefined;
   #abort: AbortController | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, id: string, logger: Logger) {
@@ -87,9 +88,21 @@ export class RequestContext {
     return this.operation?.id;
   }
 
-  /** A logger whose every line carries the request id (and the operationId once routed). */
+  /**
+   * A logger whose every line carries the request id, the operationId once routed,
+   * and the fields plugins add with {@link logWith} (the principal's id).
+   */
   get log(): Logger {
-    return (this.#log ??= this.#baseLogger.child({ requestId: this.id, operationId: this.operation?.id }));
+    return (this.#log ??= this.#baseLogger.child({ requestId: this.id, operationId: this.operation?.id, ...this.#logFields }));
+  }
+
+  /**
+   * Adds fields to every later log line of this request (`{ principalId }` from the
+   * auth plugin). Never pass a secret: log lines are not redacted by name here.
+   */
+  logWith(fields: Record<string, unknown>): void {
+    this.#logFields = { ...this.#logFields, ...fields };
+    this.#log = undefined;
   }
 
   /** Aborted when the client goes away before the response is complete. */

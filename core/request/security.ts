@@ -5,7 +5,7 @@ import { coreError } from '../errors/burrow-error.js';
 /** What a security verifier answers. Build it with {@link allow}, {@link deny} or {@link forbid}. */
 export type VerifyResult =
   | { ok: true; principal: unknown }
-  | { ok: false; status: 401 | 403; detail: string };
+  | { ok: false; status: 401 | 403; detail: string; reason?: string };
 
 /** The scheme a verifier is asked to check, as the contract declares it. */
 export interface VerifyRequest {
@@ -34,10 +34,15 @@ export type Verifier = (ctx: RequestContext, request: VerifyRequest) => VerifyRe
 
 /** Credentials are valid: `principal` becomes `ctx.principal`. */
 export const allow = (principal: unknown): VerifyResult => ({ ok: true, principal });
-/** Credentials are missing or invalid: 401 with a `WWW-Authenticate` challenge. */
-export const deny = (detail = 'missing or invalid credentials'): VerifyResult => ({ ok: false, status: 401, detail });
-/** Credentials are valid but do not grant what is required: 403. */
-export const forbid = (detail = 'insufficient rights'): VerifyResult => ({ ok: false, status: 403, detail });
+/**
+ * Credentials are missing or invalid: 401 with a `WWW-Authenticate` challenge.
+ * `reason` is a stable word for clients (`missing`, `expired`, `bad-signature`…),
+ * listed with the scheme in the problem's `failures`; the detail must never tell
+ * whether a user name exists.
+ */
+export const deny = (detail = 'missing or invalid credentials', reason = 'invalid'): VerifyResult => ({ ok: false, status: 401, detail, reason });
+/** Credentials are valid but do not grant what is required (`reason`: `missing-scope`, `rights`…): 403. */
+export const forbid = (detail = 'insufficient rights', reason = 'forbidden'): VerifyResult => ({ ok: false, status: 403, detail, reason });
 
 /**
  * Evaluates the operation's security requirements: OR across requirement objects,
@@ -52,14 +57,14 @@ export async function checkSecurity(
   verifiers: ReadonlyMap<string, Verifier>,
   schemes: Record<string, SecuritySchemeObject>,
 ): Promise<void> {
-  const failures: { scheme: string; status: 401 | 403; detail: string }[] = [];
+  const failures: { scheme: string; status: 401 | 403; detail: string; reason: string }[] = [];
   for (const requirement of op.security) {
     const principals: Record<string, unknown> = {};
     let satisfied = true;
     for (const { scheme, scopes } of requirement) {
       const result = await verifiers.get(scheme)!(ctx, { scheme, scopes, definition: schemes[scheme] });
       if (!result.ok) {
-        failures.push({ scheme, status: result.status, detail: result.detail });
+        failures.push({ scheme, status: result.status, detail: result.detail, reason: result.reason ?? (result.status === 403 ? 'forbidden' : 'invalid') });
         satisfied = false;
         break;
       }
@@ -72,13 +77,14 @@ export async function checkSecurity(
     }
   }
   const detail = failures.map((f) => `${f.scheme}: ${f.detail}`).join('; ');
+  const listed = failures.map((f) => ({ scheme: f.scheme, reason: f.reason }));
   if (failures.some((f) => f.status === 403)) {
-    throw coreError('BURROW_ERR_AUTH_FORBIDDEN', { reasons: detail }, { extensions: { schemes: failures.map((f) => f.scheme) } });
+    throw coreError('BURROW_ERR_AUTH_FORBIDDEN', { reasons: detail }, { extensions: { schemes: failures.map((f) => f.scheme), failures: listed } });
   }
   const challenges = [...new Set(failures.map((f) => challengeFor(f.scheme, schemes[f.scheme])))];
   throw coreError('BURROW_ERR_AUTH_UNAUTHENTICATED', { reasons: detail }, {
     headers: { 'www-authenticate': challenges.join(', ') },
-    extensions: { schemes: failures.map((f) => f.scheme) },
+    extensions: { schemes: failures.map((f) => f.scheme), failures: listed },
   });
 }
 

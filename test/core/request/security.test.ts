@@ -49,6 +49,15 @@ describe.each(ADAPTERS)('security requirements (%s adapter)', (adapter) => {
     expect(res.body.detail).toContain('bearerAuth');
   });
 
+  it('lists each failing scheme with its reason in `failures`', async () => {
+    const res = await agent(kernel, adapter).get('/either').set('authorization', 'Bearer nobody');
+    expect(res.status).toBe(401);
+    expect(res.body.failures).toEqual([
+      { scheme: 'bearerAuth', reason: 'invalid' },
+      { scheme: 'apiKey', reason: 'invalid' },
+    ]);
+  });
+
   it('sets the principal from the root security requirement', async () => {
     const res = await agent(kernel, adapter).get('/me').set('authorization', 'Bearer bob');
     expect(res.body.principal).toEqual({ user: 'bob' });
