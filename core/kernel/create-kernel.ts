@@ -79,6 +79,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     errors,
     events,
     version: loaded.version,
+    contractSource: loaded.document,
     stats,
     get document() {
       return ready('document').document;
@@ -143,9 +144,10 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const router = createRouter<CompiledOperation>();
   const operations = new Map<string, CompiledOperation>();
   const byPath = new Map<string, CompiledOperation>();
+  const securitySchemes = (composed.document.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>;
   for (const op of engine.operations) {
     if (!op.operationId) continue;
-    const compiled = compileOperation(op, engine, rootExtensions, (status) => composed.added.has(addedResponseKey(op.path, op.method, status)), isExtension);
+    const compiled = compileOperation(op, engine, rootExtensions, (status) => composed.added.has(addedResponseKey(op.path, op.method, status)), isExtension, securitySchemes);
     for (const problem of compiled.parameters.problems) problems.push(`${describeOperation(op)}: ${problem}`);
     if (!operations.has(compiled.id)) operations.set(compiled.id, compiled);
     byPath.set(`${op.method} ${op.path}`, compiled);

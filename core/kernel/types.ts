@@ -70,6 +70,11 @@ export interface Kernel {
   readonly errors: ErrorRegistry;
   /** The event bus: resource changes, sessions, service instances… (see `BurrowEvents`). */
   readonly events: EventBus;
+  /**
+   * The app's contract as loaded, for plugins to read during `setup` (its security
+   * schemes, its extensions) before they contribute. After boot it is `document`.
+   */
+  readonly contractSource: OpenApiDocument;
   /** The composed contract (app contract, contributions, Problem). Available after boot. */
   readonly document: OpenApiDocument;
   /** The `openapi` dialect of the contract. */

@@ -1,5 +1,6 @@
 import type { EngineOperation, ValidateFunction, ValidationEngine } from '../validation/engine.js';
 import type { RequestContext } from './context.js';
+import type { SecuritySchemeObject } from './security.js';
 import type { MediaRange } from './media-type.js';
 import { compileBodySpec, compileResponseSpecs, type BodySpec, type ResponseContent } from './content.js';
 import { compileParameterSpecs, validatorOperation, type ParameterSpecs } from './parameters.js';
@@ -68,6 +69,7 @@ export function compileOperation(
   rootExtensions: Record<string, unknown>,
   isAdded: (status: string) => boolean = () => false,
   isExtension: (key: string) => boolean = (key) => key.startsWith('x-burrow-'),
+  schemes: Record<string, SecuritySchemeObject> = {},
 ): CompiledOperation {
   const body = compileBodySpec(op);
   const { responses, responseMediaTypes, responseRanges } = compileResponseSpecs(op, isAdded);
@@ -75,7 +77,11 @@ export function compileOperation(
   for (const [key, value] of Object.entries(op)) if (isExtension(key)) extensions[key] = value;
 
   let parameterValidator: ValidateFunction | undefined;
-  const parameterOperation = validatorOperation(op);
+  // The query parameter an apiKey scheme reads its key from is the scheme's, not an undeclared parameter.
+  const credentialNames = ((op.security ?? []) as Record<string, unknown>[]).flatMap((requirement) =>
+    Object.keys(requirement).flatMap((name) => (schemes[name]?.type === 'apiKey' && schemes[name].in === 'query' && schemes[name].name ? [schemes[name].name] : [])),
+  );
+  const parameterOperation = validatorOperation(op, [...new Set(credentialNames)]);
   const bodyValidators = new Map<string, ValidateFunction | undefined>();
   const contentKeys = body?.contentKeys ?? [];
   const bodyValidator = (key: string) => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { definePlugin } from 'burrowjs';
+import { definePlugin, type Guard } from 'burrowjs';
 import { parseResourcesOptions, type ResolvedResourcesOptions, type ResourcesOptions } from './options.js';
 import { readDatamodel } from './internal/datamodel.js';
 import { resourceErrors } from './internal/errors.js';
@@ -35,6 +35,7 @@ export const resources = definePlugin<ResolvedResourcesOptions, ResourcesOptions
   setup(kernel, options) {
     kernel.errors.addFamily(resourceErrors);
     const datamodel = options.datamodel ?? readDatamodel(path.resolve(options.schema));
+    let guards: Guard[] | undefined;
     const runtime: Runtime = {
       prisma: options.prisma,
       datamodel,
@@ -43,6 +44,8 @@ export const resources = definePlugin<ResolvedResourcesOptions, ResourcesOptions
       hooks: options.hooks,
       events: kernel.events,
       ...(options.authorizeBatchItem ? { authorizeBatchItem: options.authorizeBatchItem } : {}),
+      // Binders run after every plugin's setup: the guards are all registered by the first bind.
+      guards: () => (guards ??= kernel.guards.entries().map(([, guard]) => guard)),
       getters: new Map(),
       writes: new Map(),
       readViews: new Map(),

@@ -19,13 +19,21 @@ export const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization
  *   openapi-backend copies that keyword onto the whole location (a free-form
  *   object would let every undeclared query parameter through, a closed one would
  *   refuse every other header). Burrow reads an open object's extra keys itself.
+ * - the query parameters that `apiKey` security schemes of the operation read
+ *   (`credentialNames`) are added as strings when the operation does not declare them:
+ *   they belong to the scheme, and are not undeclared parameters.
  *
  * The operation is returned as it is when none of this applies.
  */
-export function validatorOperation(operation: EngineOperation): EngineOperation {
+export function validatorOperation(operation: EngineOperation, credentialNames: readonly string[] = []): EngineOperation {
   const parameters = (operation.parameters ?? []) as DeclaredParameter[];
   let changed = false;
   const adjusted: DeclaredParameter[] = [];
+  for (const name of credentialNames) {
+    if (parameters.some((p) => p.in === 'query' && p.name === name)) continue;
+    adjusted.push({ name, in: 'query', schema: { type: 'string' } } as DeclaredParameter);
+    changed = true;
+  }
   for (const parameter of parameters) {
     if (parameter.in === 'header' && IGNORED_HEADERS.has(String(parameter.name).toLowerCase())) {
       changed = true;

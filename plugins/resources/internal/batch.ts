@@ -1,10 +1,11 @@
 /**
  * The batch action: one request carries writes across resources, each naming one of
  * the bound write operations the contract lists for the batch. All or nothing by
- * default (one transaction); per-item statuses in the answer; an authorization hook
- * per item. Consecutive creates of one operation are inserted in one statement.
+ * default (one transaction); per-item statuses in the answer; each item authorized by
+ * the kernel's access guards (as its own operation) and the plugin's hook. Each item's
+ * write applies its operation's record conditions itself. Consecutive creates of one operation are inserted in one statement.
  */
-import { coreError, isBurrowError, type BindResult, type CompiledOperation, type RawHandler, type RequestContext } from 'burrowjs';
+import { checkAccess, coreError, isBurrowError, type BindResult, type CompiledOperation, type Guard, type RawHandler, type RequestContext } from 'burrowjs';
 import type { ResourceBinding } from './binding.js';
 import { describe, successSchema } from './contract.js';
 import { resourceErrors } from './errors.js';
@@ -45,6 +46,8 @@ export function compileBatch(input: PendingBatch & { runtime: Runtime; batches: 
   const max = binding.batch.maxItems ?? runtime.batchMax;
   const atomic = binding.batch.atomic ?? true;
   const asArray = success.schema?.type === 'array';
+  // The pipeline authorized the batch operation; each item is another operation, asked of the guards on its own.
+  const guards = runtime.guards().filter((guard) => guard.operation);
   const handler: RawHandler = async (ctx) => {
     const items = (Array.isArray(ctx.body) ? ctx.body : (ctx.body as { items?: unknown[] } | undefined)?.items ?? []) as BatchItem[];
     if (items.length > max) throw resourceErrors.create('BURROW_ERR_BATCH_TOO_LARGE', { count: items.length, max });
@@ -54,7 +57,8 @@ export function compileBatch(input: PendingBatch & { runtime: Runtime; batches: 
       }
     });
     const bodies = binding.batch!.bodies ?? false;
-    const results = atomic ? await runAtomic(runtime, ctx, items, bodies) : await runEach(runtime, ctx, items, bodies);
+    const run = { runtime, ctx, items, bodies, guards };
+    const results = atomic ? await runAtomic(run) : await runEach(run);
     return { status: 200, body: asArray ? results : { items: results } };
   };
   return { handler };
@@ -80,9 +84,21 @@ function success(outcome: WriteOutcome, bodies: boolean): BatchItemResult {
   return { status: outcome.status, id: outcome.id, ...(bodies && outcome.body !== undefined ? { body: outcome.body } : {}), headers: outcome.headers };
 }
 
-/** Validates and authorizes one item; returns the write's input. */
-async function prepare(runtime: Runtime, ctx: RequestContext, item: BatchItem, index: number): Promise<WriteInput> {
+/** One batch request, as its items run. */
+interface BatchRun {
+  runtime: Runtime;
+  ctx: RequestContext;
+  items: BatchItem[];
+  bodies: boolean;
+  /** The kernel's guards that authorize operations (empty: none to ask). */
+  guards: readonly Guard[];
+}
+
+/** Authorizes and validates one item; returns the write's input. */
+async function prepare({ runtime, ctx, guards }: BatchRun, item: BatchItem, index: number): Promise<WriteInput> {
   const write = runtime.writes.get(item.operationId)!;
+  // Before validation: a caller who may not run the operation learns nothing of its schema.
+  if (guards.length) await checkAccess(guards, ctx, { operationId: item.operationId, resource: { model: write.model, action: write.action } });
   const checked = write.validate(item.params ?? {}, item.body);
   if (checked.issues.length) {
     throw coreError('BURROW_ERR_REQUEST_VALIDATION', { operationId: item.operationId, count: checked.issues.length }, { errors: [...checked.issues] });
@@ -95,13 +111,14 @@ async function prepare(runtime: Runtime, ctx: RequestContext, item: BatchItem, i
 }
 
 /** All or nothing: every item in one transaction; the first failure rolls everything back. */
-async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem[], bodies: boolean): Promise<BatchItemResult[]> {
+async function runAtomic(run: BatchRun): Promise<BatchItemResult[]> {
+  const { runtime, items, bodies } = run;
   const outcomes: WriteOutcome[] = [];
   let failed: { index: number; error: unknown } | undefined;
   const inputs: WriteInput[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      inputs.push(await prepare(runtime, ctx, item, index));
+      inputs.push(await prepare(run, item, index));
     } catch (error) {
       failed = { index, error };
       break;
@@ -156,11 +173,12 @@ async function runAtomic(runtime: Runtime, ctx: RequestContext, items: BatchItem
 }
 
 /** Each item on its own: the ones that fail do not undo the others. */
-async function runEach(runtime: Runtime, ctx: RequestContext, items: BatchItem[], bodies: boolean): Promise<BatchItemResult[]> {
+async function runEach(run: BatchRun): Promise<BatchItemResult[]> {
+  const { runtime, items, bodies } = run;
   const results: BatchItemResult[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      const input = await prepare(runtime, ctx, item, index);
+      const input = await prepare(run, item, index);
       const write = runtime.writes.get(item.operationId)!;
       const outcome = (await runtime.prisma.$transaction((tx) => write.run(input, tx))) as WriteOutcome;
       if (outcome.event) runtime.events.emit(outcome.event.name, outcome.event.change);

@@ -10,6 +10,7 @@ import { parentsExist } from './read.js';
 import { scopeWhere, type Route } from './scope.js';
 import { compileListQuery, planQuery, type ListQueryPlan } from './query/index.js';
 import { delegateOf, type Runtime } from './runtime.js';
+import { compileAccess, conditioned } from './access.js';
 
 interface ListSpec {
   op: CompiledOperation;
@@ -62,8 +63,11 @@ export function compileList(spec: ListSpec & { view: ResourceView; shape: { item
   }
   const serialize = serializer(view);
   const envelope = spec.shape.envelope;
+  const access = compileAccess(runtime, model, { operationId: spec.op.id, resource: { model: model.name, action: 'list' } });
   const handler: RawHandler = async (ctx) => {
-    const query = planQuery(listPlan, ctx.query, scoped(route, ctx.params, model));
+    // The guards' conditions are part of the where: the database filters, so totals and pages count only the caller's records.
+    const rules = access && (await access(ctx));
+    const query = planQuery(listPlan, ctx.query, conditioned(scoped(route, ctx.params, model), rules));
     const delegate = delegateOf(runtime.prisma, model.name);
     const take = query.findMany.take;
     let rows: Record<string, unknown>[];
@@ -113,8 +117,10 @@ export function compileCount(spec: ListSpec & { schema: Schema; itemSchemaOf: ()
     countPlan = compiled.plan;
     return compiled.problems;
   });
+  const access = compileAccess(runtime, model, { operationId: spec.op.id, resource: { model: model.name, action: 'count' } });
   const handler: RawHandler = async (ctx) => {
-    const query = planQuery(countPlan!, ctx.query, scoped(route, ctx.params, model));
+    const rules = access && (await access(ctx));
+    const query = planQuery(countPlan!, ctx.query, conditioned(scoped(route, ctx.params, model), rules));
     let count: number;
     try {
       const absent = route.scope.length ? await parentsExist(route, ctx.params, runtime.prisma) : undefined;

@@ -12,6 +12,7 @@ import { includableNames, relationField } from './query/fields.js';
 import { unknownField } from './query/fail.js';
 import { splitList } from './query/sort.js';
 import { delegateOf, type PrismaLike, type Runtime } from './runtime.js';
+import { compileAccess, conditioned } from './access.js';
 
 /** `get`: one record by id (in the route's scope), with its ETag; 304 when `If-None-Match` matches and the contract declares 304. */
 export function compileGet(spec: {
@@ -29,6 +30,7 @@ export function compileGet(spec: {
   const serialize = serializer(view);
   const allSelect = recordSelect(model, view, 'all', runtime.page.max);
   const notModified = (op.definition.responses as Record<string, unknown> | undefined)?.['304'] !== undefined;
+  const access = compileAccess(runtime, model, { operationId: op.id, resource: { model: model.name, action: 'get' } });
   return async (ctx) => {
     const scope = scopeWhere(route, ctx.params);
     const id = toPrismaId(route.idField!, ctx.params[route.idParam!]);
@@ -40,7 +42,9 @@ export function compileGet(spec: {
     }
     let row: Record<string, unknown> | null;
     try {
-      row = await delegateOf(runtime.prisma, model.name).findFirst({ where: { ...scope, [route.idField!.name]: id }, select });
+      // A record the guards' conditions leave out is not found, exactly like one that does not exist.
+      const rules = access && (await access(ctx));
+      row = await delegateOf(runtime.prisma, model.name).findFirst({ where: conditioned({ ...scope, [route.idField!.name]: id }, rules), select });
     } catch (error) {
       throw translatePrismaError(error, { model: model.name, id, action: 'get' });
     }

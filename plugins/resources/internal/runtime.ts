@@ -1,5 +1,5 @@
 /** What every bound action shares: the user's client, the data model, hooks and the kernel's bus. */
-import type { EventBus, RequestContext, ValidationIssue } from 'burrowjs';
+import type { EventBus, Guard, RequestContext, ValidationIssue } from 'burrowjs';
 import type { Datamodel, Model } from './datamodel.js';
 import type { PrismaNulls } from './codec.js';
 
@@ -90,6 +90,11 @@ export interface Runtime {
   hooks: Record<string, ModelHooks>;
   events: EventBus;
   authorizeBatchItem?: (item: BatchItemCheck) => boolean | void | Promise<boolean | void>;
+  /**
+   * The kernel's access guards (`kernel.guards`), read at the first bind: every plugin's
+   * setup has run by then. Operations decide at bind time whether they ask them.
+   */
+  guards: () => readonly Guard[];
   /** `get` operations by model: the Location of what a create made. */
   getters: Map<string, { path: string; idParam: string }[]>;
   /** A read view of each model (from its get or list): what a count filters on. */

@@ -10,6 +10,7 @@ import { scopeData, scopeWhere, type Route } from './scope.js';
 import { recordSelect, scalarSelect } from './select.js';
 import { writeData } from './write-data.js';
 import { parentsExist } from './read.js';
+import { applyFieldRules, checkWritten, compileAccess, conditioned, type RecordRules } from './access.js';
 import { delegateOf, type BoundWrite, type FieldError, type PrismaLike, type Runtime, type WriteAction, type WriteHookEvent, type WriteInput, type WriteOutcome } from './runtime.js';
 
 /** What a write operation is, worked out at boot. */
@@ -57,8 +58,19 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   const referencedBy = runtime.datamodel.models
     .flatMap((m) => m.fields.filter((f) => f.kind === 'object' && f.type === model.name && f.relationFromFields?.length).map((f) => `${m.name}.${f.relationFromFields!.join('+')}`))
     .join(', ');
+  const access = compileAccess(runtime, model, { operationId: op.id, resource: { model: model.name, action } });
 
-  async function run(input: WriteInput, tx: PrismaLike): Promise<WriteOutcome> {
+  /** Runs the write, asking the guards for the caller's record conditions first (when any guard sets some). */
+  function run(input: WriteInput, tx: PrismaLike): Promise<WriteOutcome> {
+    return access ? access(input.ctx).then((rules) => perform(input, tx, rules)) : perform(input, tx, undefined);
+  }
+
+  /**
+   * The write, with the caller's record conditions (`rules`) in its `where`: the read of
+   * the current record and the conditional update or delete itself, so a record outside
+   * them is not found — never read, then checked, then written.
+   */
+  async function perform(input: WriteInput, tx: PrismaLike, rules: RecordRules | undefined): Promise<WriteOutcome> {
     const { ctx, params } = input;
     const scope = scopeWhere(route, params);
     const id = route.idField ? toPrismaId(route.idField, params[route.idParam!]) : undefined;
@@ -76,22 +88,30 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       }
       ({ data, changed } = built);
     }
+    // Before any query: a refusal says nothing of whether the record exists.
+    if (mode && action !== 'create') applyFieldRules(rules, data!, mode);
 
     if (action === 'create') {
       // A nested create names its parent in the path: 404 when it does not exist, rather than a foreign-key error.
       const absent = await parentsExist(route, params, tx);
       if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       Object.assign(data!, scopeData(route, params));
+      applyFieldRules(rules, data!, 'create');
       event.data = data;
-      data = (await modelHooks?.beforeWrite?.(event)) ?? data;
+      const hooked = await modelHooks?.beforeWrite?.(event);
+      // A hook that returns new data gets the guards' values written again: they are not the hook's to lift.
+      if (hooked && hooked !== data) applyFieldRules(rules, hooked, 'create');
+      data = hooked ?? data;
       const row = await delegate.create({ data, select });
       event.record = row;
       event.id = row[modelId?.name ?? 'id'];
+      await checkWritten(rules, (where) => delegate.findFirst({ where, select: { [modelId?.name ?? 'id']: true } }), { [modelId?.name ?? 'id']: event.id });
       await modelHooks?.afterWrite?.(event);
       return outcome(ctx, row, changed);
     }
 
-    const where: Record<string, unknown> = { ...scope, [route.idField!.name]: id };
+    // Prisma takes non-unique filters beside the id in a unique where: the update and delete are conditional on the rules.
+    const where = conditioned<Record<string, unknown>>({ ...scope, [route.idField!.name]: id }, rules);
     let current: Record<string, unknown> | null = null;
     if (input.ifMatch.length || modelHooks || version) {
       current = await delegate.findFirst({ where, select: scalars });
@@ -103,7 +123,9 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     event.id = id;
     if (current) event.current = current;
     if (data) event.data = data;
-    const changedData = (await modelHooks?.beforeWrite?.(event)) ?? data;
+    const hooked = await modelHooks?.beforeWrite?.(event);
+    if (hooked && hooked !== data && mode) applyFieldRules(rules, hooked, mode);
+    const changedData = hooked ?? data;
     if (version && current) where[version.name] = current[version.name];
     let row: Record<string, unknown>;
     try {
@@ -120,6 +142,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       throw error;
     }
     event.record = row;
+    if (action !== 'delete') await checkWritten(rules, (filter) => delegate.findFirst({ where: filter, select: { [route.idField!.name]: true } }), { [route.idField!.name]: id });
     await modelHooks?.afterWrite?.(event);
     return outcome(ctx, row, changed);
   }
@@ -157,9 +180,18 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
     const links: (Record<string, unknown> | undefined)[] = [];
     const changes: string[][] = [];
     const parents = new Set<string>();
+    // The caller's record conditions, once per request (a batch's items share theirs).
+    const rulesOf = new Map<WriteInput['ctx'], RecordRules>();
     for (const input of inputs) {
       const built = writeData(writeView!, input.body, 'create', runtime.nulls);
       if (built.invalid || !scopeWhere(route, input.params)) return undefined;
+      let rules: RecordRules | undefined;
+      if (access) {
+        rules = rulesOf.get(input.ctx) ?? (await access(input.ctx));
+        rulesOf.set(input.ctx, rules);
+        // A `{ where }` condition is checked record by record, and a refusal must name its item: one by one then.
+        if (rules.filters.length) return undefined;
+      }
       const key = JSON.stringify(route.scope.map((s) => String(input.params[s.param])));
       if (!parents.has(key)) {
         parents.add(key);
@@ -167,6 +199,12 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
         if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       }
       const data = Object.assign(built.data, scopeData(route, input.params));
+      try {
+        applyFieldRules(rules, data, 'create', true);
+      } catch {
+        // A value the caller may not write: the items then run one by one, and the refusal names its item.
+        return undefined;
+      }
       let link: Record<string, unknown> | undefined;
       for (const name of relationNames) {
         if (data[name] === undefined) continue;
@@ -197,9 +235,11 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   }
 
   async function execute(input: WriteInput): Promise<WriteOutcome> {
-    const needsTransaction = input.ifMatch.length > 0 || modelHooks !== undefined || checksParents;
     try {
-      return needsTransaction ? ((await runtime.prisma.$transaction((tx) => run(input, tx))) as WriteOutcome) : await run(input, runtime.prisma);
+      const rules = access && (await access(input.ctx));
+      // A `{ where }` condition is checked on the record written: a refusal must roll the write back.
+      const needsTransaction = input.ifMatch.length > 0 || modelHooks !== undefined || checksParents || (action !== 'delete' && !!rules?.filters.length);
+      return needsTransaction ? ((await runtime.prisma.$transaction((tx) => perform(input, tx, rules))) as WriteOutcome) : await perform(input, runtime.prisma, rules);
     } catch (error) {
       throw translatePrismaError(error, { model: model.name, id: input.params[route.idParam ?? 'id'], action, referencedBy });
     }

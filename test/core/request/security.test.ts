@@ -91,3 +91,30 @@ describe.each(ADAPTERS)('security requirements (%s adapter)', (adapter) => {
     expect((await agent(kernel, adapter).get('/me?undeclared=1')).status).toBe(401);
   });
 });
+
+describe('an apiKey scheme read from the query', () => {
+  it('takes its parameter as the scheme\'s, not as an undeclared query parameter', async () => {
+    const kernel = await createKernel({
+      contract: {
+        openapi: '3.1.0',
+        info: { title: 'query key', version: '1' },
+        components: { securitySchemes: { queryKey: { type: 'apiKey', in: 'query', name: 'api_key' } } },
+        security: [{ queryKey: [] }],
+        paths: {
+          '/things': { get: { operationId: 'things', responses: { '200': { description: 'ok' } } } },
+          '/open': { get: { operationId: 'open', security: [], responses: { '200': { description: 'ok' } } } },
+        },
+      } as never,
+      contractCache: false,
+      logger: { level: 'silent' },
+      handlers: { things: () => ({ status: 200 }), open: () => ({ status: 200 }) },
+      security: { queryKey: (ctx) => (ctx.rawQuery === 'api_key=k3y' ? allow({ key: 'k' }) : deny()) },
+    });
+    expect((await kernel.inject('/things?api_key=k3y')).statusCode).toBe(200);
+    expect((await kernel.inject('/things?api_key=nope')).statusCode).toBe(401);
+    // Where the scheme does not apply, the name is an undeclared parameter like any other.
+    const open = await kernel.inject('/open?api_key=k3y');
+    expect(open.statusCode).toBe(400);
+    await kernel.close();
+  });
+});
