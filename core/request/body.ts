@@ -67,6 +67,7 @@ export function readBody(
     });
   }
   return collect(ctx, max, timeout, draining).then((raw) => {
+    ctx.rawBody = raw;
     ctx.body = parse(raw!, type, kind, content);
   });
 }

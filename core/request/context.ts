@@ -47,6 +47,12 @@ export class RequestContext {
   query: Record<string, unknown> = {};
   cookies: Record<string, string | undefined> = {};
   body: unknown = undefined;
+  /**
+   * The bytes of a buffered request body as they arrived, before parsing and
+   * validation (for checks over the exact bytes: a signed body digest, a webhook
+   * signature). Undefined without a body, and for multipart bodies (streamed).
+   */
+  rawBody: Buffer | undefined = undefined;
   /** The content key of the contract the request body matched (`application/json`), once read. */
   bodyContentKey: string | undefined = undefined;
   /** The file parts of a `multipart/form-data` body, in the order they arrived (their bytes are in `body`). */

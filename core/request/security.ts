@@ -92,8 +92,10 @@ export async function checkSecurity(
 function challengeFor(name: string, scheme: SecuritySchemeObject | undefined): string {
   const realm = `realm="${name}"`;
   if (scheme?.type === 'http') {
-    const kind = (scheme.scheme ?? 'bearer').toLowerCase();
-    return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${realm}`;
+    const kind = scheme.scheme ?? 'bearer';
+    // The registered schemes as RFC 9110 spells them; any other as the contract does.
+    const known = ({ basic: 'Basic', bearer: 'Bearer', digest: 'Digest' } as Record<string, string>)[kind.toLowerCase()];
+    return `${known ?? kind} ${realm}`;
   }
   if (scheme?.type === 'apiKey') return `ApiKey ${realm}, in="${scheme.in}", name="${scheme.name}"`;
   return `Bearer ${realm}`;
