@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createKernel, type KernelOptions } from 'burrowjs';
+import { auth, prismaUsers, redisSessions, signed, type AdminSeed, type GroupOptions, type LockoutOptions, type SessionStore } from 'burrowjs/plugins/auth';
 import { openapiDocs } from 'burrowjs/plugins/openapi-docs';
 import { resources } from 'burrowjs/plugins/resources';
 import { createPrismaClient, resolveDatabase, SCHEMAS, type Provider } from './db.js';
@@ -7,7 +8,28 @@ import { createPrismaClient, resolveDatabase, SCHEMAS, type Provider } from './d
 /** The example's contract file. */
 export const CONTRACT = fileURLToPath(new URL('./openapi/api.yaml', import.meta.url));
 
-/** Options of {@link createExampleKernel}: the database, and any kernel option. */
+/**
+ * The groups of the example (a user's `role` is their group). `admin` may do
+ * everything; `member` reads projects, tags and users, works on tasks (only their own:
+ * the contract's `x-burrow-rights` owner rule) and comments on them.
+ */
+export const GROUPS: Record<'admin' | 'member', GroupOptions> = {
+  admin: { rights: '*', sessionTimeout: 3600 },
+  member: {
+    sessionTimeout: 1800,
+    rights: {
+      resources: {
+        Task: ['read', 'create', 'update', 'delete'],
+        Project: ['read'],
+        Tag: ['read'],
+        Comment: ['read', 'create'],
+        User: ['read'],
+      },
+    },
+  },
+};
+
+/** Options of {@link createExampleKernel}: the database, the auth stores, and any kernel option. */
 export interface ExampleKernelOptions extends Partial<KernelOptions> {
   /**
    * The Prisma client to serve from (the example's generated client of `provider`).
@@ -18,20 +40,56 @@ export interface ExampleKernelOptions extends Partial<KernelOptions> {
   prisma?: unknown;
   /** The provider of `prisma` (which Prisma schema it was generated from). Default: the provider of `DATABASE_URL`. */
   provider?: Provider;
+  /**
+   * A Redis URL for the sessions and the login lockout, shared by every instance and
+   * kept across restarts. Default: `REDIS_URL`; unset, both live in this process's memory.
+   */
+  redis?: string;
+  /** Where sessions live. Default: Redis at {@link redis} when set, else memory. */
+  sessions?: SessionStore;
+  /** Brute-force protection (5 failures lock an account for 15 minutes); shares {@link redis} unless this names its own. */
+  lockout?: LockoutOptions;
+  /** The admin account seeded on first start. Default: from `BURROW_ADMIN_USER` and `BURROW_ADMIN_PASSWORD`, none without them. */
+  admin?: AdminSeed | false;
 }
 
 /**
  * Boots the example app's kernel: the contract, served by the resources plugin from the
- * Prisma models (no handler code), and the `openapi-docs` plugin. Tests call it with
+ * Prisma models (no handler code), secured by the auth plugin (users from the User
+ * model, groups `admin` and `member`), and the `openapi-docs` plugin. Tests call it with
  * their own client and logger; `server.ts` calls it to serve.
  */
 export async function createExampleKernel(options: ExampleKernelOptions = {}) {
-  const { prisma, provider, plugins = [], ...rest } = options;
+  const { prisma, provider, plugins = [], redis = process.env.REDIS_URL || undefined, sessions, lockout, admin, ...rest } = options;
   const database = prisma && provider ? undefined : resolveDatabase();
   const chosen = provider ?? database!.provider;
+  const client = prisma ?? createPrismaClient(database!);
+  const prefix = 'burrow-example:auth:';
   return createKernel({
     contract: CONTRACT,
     ...rest,
-    plugins: [openapiDocs(), resources({ prisma: prisma ?? createPrismaClient(database!), schema: SCHEMAS[chosen] }), ...plugins],
+    plugins: [
+      openapiDocs(),
+      resources({ prisma: client, schema: SCHEMAS[chosen] }),
+      auth({
+        // basicAuth (http basic) and bearerAuth (http bearer: the login's opaque token) get their default kinds.
+        schemes: { signedAuth: signed({ ...(process.env.BURROW_SIGNED_SECRET ? { secret: process.env.BURROW_SIGNED_SECRET } : {}) }) },
+        users: prismaUsers({
+          prisma: client as object,
+          model: 'User',
+          fields: { name: 'email', passwordHash: 'passwordHash', groups: 'role' },
+          // The seeded admin's display name (a required column the store does not know): the email's local part.
+          defaults: (user) => ({ name: user.name.split('@')[0] || user.name }),
+        }),
+        sessions: sessions ?? (redis ? redisSessions({ redis, prefix }) : undefined),
+        lockout: { ...(redis ? { redis, prefix } : {}), ...lockout },
+        groups: GROUPS,
+        // Comments belong to a task: a member reads and writes those of their own tasks only.
+        records: (_ctx, target, principal) =>
+          target.resource?.model === 'Comment' && !principal.groups.includes('admin') ? [{ where: { task: { assigneeId: Number(principal.id) } } }] : undefined,
+        ...(admin !== undefined ? { admin } : {}),
+      }),
+      ...plugins,
+    ],
   });
 }

@@ -1,9 +1,11 @@
 /**
- * The example's seed: two users, three projects, four tags and a dozen tasks with tags
- * and comments, always the same (fixed dates, no randomness), so that the README's curl
- * examples answer the same on every fresh database. Ids are those of a fresh database:
- * users 1-2, projects 1-3, tags 1-4, tasks 1-12.
+ * The example's seed: three demo users (an admin and two members, who log in with
+ * {@link DEMO_PASSWORD}), three projects, four tags and a dozen tasks with tags and
+ * comments, always the same (fixed dates, no randomness but the password hashes' salts),
+ * so that the README's curl examples answer the same on every fresh database. Ids are
+ * those of a fresh database: users 1-3, projects 1-3, tags 1-4, tasks 1-12.
  */
+import { hashPassword } from 'burrowjs/plugins/auth';
 import type { ExamplePrisma } from './db.js';
 
 /** What {@link seed} wrote. */
@@ -33,10 +35,21 @@ interface SeedTask {
   comments?: { by: number; body: string }[];
 }
 
-/** The users (their password hash is in the model, and never in the contract). */
+/**
+ * The password of every demo user. Demo data, published in the README: a database
+ * seeded with it is for trying the example out, never for real users.
+ */
+export const DEMO_PASSWORD = 'burrow-demo';
+
+/**
+ * The demo users: they log in with their email and {@link DEMO_PASSWORD}. Their role is
+ * their group (`admin` or `member`); the password is stored hashed (scrypt), in the
+ * model only, never in the contract.
+ */
 export const SEED_USERS = [
-  { email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin', passwordHash: 'scrypt$example$not-a-real-hash-1' },
-  { email: 'grace@example.com', name: 'Grace Hopper', role: 'member', passwordHash: 'scrypt$example$not-a-real-hash-2' },
+  { email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin' },
+  { email: 'grace@example.com', name: 'Grace Hopper', role: 'member' },
+  { email: 'alan@example.com', name: 'Alan Turing', role: 'member' },
 ] as const;
 
 /** The projects, with the user (1-based) who owns each. */
@@ -53,7 +66,7 @@ export const SEED_TASKS: readonly SeedTask[] = [
   { title: 'Redesign the home page', description: 'New hero, lighter footer.', status: 'in_progress', priority: 4, due: '2026-12-01', estimate: '16', project: 1, assignee: 1, tags: ['feature'], comments: [{ by: 2, body: 'The mock-ups are in the shared folder.' }, { by: 1, body: 'Starting with the hero.' }] },
   { title: 'Fix the broken links in the blog', status: 'todo', priority: 3, due: '2026-11-20', estimate: '2', project: 1, assignee: 2, tags: ['bug'] },
   { title: 'Set up the contact form', description: 'Spam protection included.', status: 'done', priority: 2, estimate: '4.5', project: 1, assignee: 1, tags: ['feature'], comments: [{ by: 1, body: 'Deployed on Friday.' }] },
-  { title: 'Compress the images', status: 'todo', priority: 1, project: 1, tags: [] },
+  { title: 'Compress the images', status: 'todo', priority: 1, project: 1, assignee: 3, tags: [] },
   { title: 'Crash when the phone rotates', description: 'Only on the settings screen.', status: 'in_progress', priority: 5, due: '2026-11-15', estimate: '3', meta: { platform: 'android', reports: 14 }, project: 2, assignee: 2, tags: ['bug', 'urgent'], comments: [{ by: 2, body: 'Reproduced on Android 15.' }] },
   { title: 'Offline mode', status: 'todo', priority: 4, due: '2027-02-01', estimate: '40', project: 2, assignee: 2, tags: ['feature'] },
   { title: 'Dark theme', status: 'done', priority: 2, estimate: '8', project: 2, assignee: 1, tags: ['feature'] },
@@ -61,7 +74,7 @@ export const SEED_TASKS: readonly SeedTask[] = [
   { title: 'Write the quick start', description: 'Install, first contract, first request.', status: 'in_progress', priority: 4, due: '2026-11-30', estimate: '6', project: 3, assignee: 1, tags: ['docs'] },
   { title: 'Document the query language', status: 'todo', priority: 3, due: '2026-12-20', estimate: '5', project: 3, assignee: 2, tags: ['docs', 'feature'], comments: [{ by: 2, body: 'Filter, sort, cursor, select, include and count.' }] },
   { title: 'Fix the typos in the API reference', status: 'done', priority: 1, estimate: '0.5', project: 3, tags: ['docs', 'bug'] },
-  { title: 'Record a screencast', status: 'todo', priority: 2, project: 3, meta: { length: '5 min' }, tags: ['docs'] },
+  { title: 'Record a screencast', status: 'todo', priority: 2, project: 3, meta: { length: '5 min' }, assignee: 3, tags: ['docs'] },
 ];
 
 /** The time the seeded records were created: one hour apart from this instant, in id order. */
@@ -76,11 +89,13 @@ export async function isEmpty(prisma: ExamplePrisma): Promise<boolean> {
 
 /** Writes the seed, in one transaction. The database should be empty (see {@link seedIfEmpty}). */
 export async function seed(prisma: ExamplePrisma): Promise<SeedSummary> {
+  // Hashed before the transaction: scrypt takes a while, a transaction should not.
+  const passwordHashes = await Promise.all(SEED_USERS.map(() => hashPassword(DEMO_PASSWORD)));
   return prisma.$transaction(
     async (tx) => {
       const users: number[] = [];
       for (const [i, user] of SEED_USERS.entries()) {
-        users.push((await tx.user.create({ data: { ...user, createdAt: at(i) }, select: { id: true } })).id);
+        users.push((await tx.user.create({ data: { ...user, passwordHash: passwordHashes[i]!, createdAt: at(i) }, select: { id: true } })).id);
       }
       const projects: number[] = [];
       for (const [i, project] of SEED_PROJECTS.entries()) {

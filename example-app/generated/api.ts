@@ -14,12 +14,14 @@ export interface paths {
          *     (`sort`), paged by offset (`limit`, `offset`) or by cursor (`limit`, `cursor`), with
          *     only some properties (`select`), their project and tags (`include`), and the number of
          *     matching tasks (`count`). Served by the resources plugin from the Task model.
+         *     A member's list holds only the tasks assigned to them (totals and pages included).
          */
         get: operations["listTasks"];
         put?: never;
         /**
          * Create a task
-         * @description Creates a task in a project, with its tags (their ids). Answers the task, its URL (Location) and its ETag.
+         * @description Creates a task in a project, with its tags (their ids). Answers the task, its URL
+         *     (Location) and its ETag. A member's task is assigned to them, whatever `assigneeId` says.
          */
         post: operations["createTask"];
         delete?: never;
@@ -96,11 +98,14 @@ export interface paths {
         };
         /**
          * List the comments of a task
-         * @description The task's comments, oldest first (a one-to-many nested route; 404 when the task does not exist).
+         * @description The task's comments, oldest first (a one-to-many nested route; 404 when the task does not exist). A member reads those of their own tasks only.
          */
         get: operations["listTaskComments"];
         put?: never;
-        /** Comment on a task */
+        /**
+         * Comment on a task
+         * @description Adds a comment to the task. A member comments on their own tasks only, and signs as themselves, whatever `authorId` says.
+         */
         post: operations["createComment"];
         delete?: never;
         options?: never;
@@ -386,6 +391,7 @@ export interface components {
             meta?: Record<string, never> | null;
             /** @example 1 */
             projectId: number;
+            /** @description The user the task is assigned to (admins only; a member's task is always assigned to them, whatever this says). */
             assigneeId?: number | null;
             /**
              * @description The ids of the task's tags.
@@ -414,6 +420,7 @@ export interface components {
             estimate?: string | null;
             /** @description Free-form JSON. */
             meta?: Record<string, never> | null;
+            /** @description The user the task is assigned to (admins only; a member's task is always assigned to them, whatever this says). */
             assigneeId?: number | null;
             /** @description The ids of the task's tags. */
             tags?: number[];
@@ -430,6 +437,7 @@ export interface components {
             meta?: Record<string, never> | null;
             /** @description Moves the task to another project. */
             projectId?: number;
+            /** @description Assigns the task to another user (admins only; a member may not give a task away, 403). */
             assigneeId?: number | null;
             tags?: number[];
         };
@@ -540,7 +548,10 @@ export interface components {
         NewComment: {
             /** @example Looks good to me. */
             body: string;
-            /** @example 1 */
+            /**
+             * @description The author (admins only; a member's comment is always signed with their own id).
+             * @example 1
+             */
             authorId: number;
         };
         /** @description A page of comments. */
@@ -756,6 +767,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     createTask: {
@@ -787,6 +813,21 @@ export interface operations {
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -863,6 +904,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     getTask: {
@@ -902,6 +958,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
             };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
@@ -947,6 +1018,21 @@ export interface operations {
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1013,6 +1099,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
                 headers: {
@@ -1066,6 +1167,21 @@ export interface operations {
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1149,6 +1265,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
                 headers: {
@@ -1190,6 +1321,21 @@ export interface operations {
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1272,6 +1418,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     createProject: {
@@ -1302,6 +1463,30 @@ export interface operations {
             };
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The caller is authenticated, but their group may not call this operation (`BURROW_ERR_AUTH_FORBIDDEN`, reason `rights`); only admins may. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1364,6 +1549,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
                 headers: {
@@ -1396,6 +1596,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The caller is authenticated, but their group may not call this operation (`BURROW_ERR_AUTH_FORBIDDEN`, reason `rights`); only admins may. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
             };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
@@ -1449,6 +1673,30 @@ export interface operations {
             };
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The caller is authenticated, but their group may not call this operation (`BURROW_ERR_AUTH_FORBIDDEN`, reason `rights`); only admins may. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1578,6 +1826,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
                 headers: {
@@ -1621,6 +1884,21 @@ export interface operations {
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +1970,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     createTag: {
@@ -1720,6 +2013,30 @@ export interface operations {
             };
             /** @description The request does not fit the contract (`BURROW_ERR_REQUEST_VALIDATION`, `errors` names each parameter or property at fault). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /** @description The caller is authenticated, but their group may not call this operation (`BURROW_ERR_AUTH_FORBIDDEN`, reason `rights`); only admins may. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1822,6 +2139,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
             /** @description No resource has this id (problem details; see ERRORS.md). */
             404: {
                 headers: {
@@ -1880,6 +2212,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
         };
     };
     getUser: {
@@ -1903,6 +2250,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
                 };
             };
             /** @description No resource has this id (problem details; see ERRORS.md). */
@@ -1941,6 +2303,21 @@ export interface operations {
             /** @description An item names an operation the batch does not take (`BURROW_ERR_BATCH_OPERATION_UNKNOWN`), or the request does not fit the contract. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BurrowProblem"];
+                };
+            };
+            /**
+             * @description No valid credentials (`BURROW_ERR_AUTH_UNAUTHENTICATED`): none were sent, or they are
+             *     wrong, expired or ended. `WWW-Authenticate` has a challenge per scheme; `failures`
+             *     names each scheme and why (`missing`, `invalid`, `session-ended`...).
+             */
+            401: {
+                headers: {
+                    /** @description A challenge per scheme tried (Bearer, Basic, Burrow-Signed). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

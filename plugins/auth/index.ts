@@ -72,7 +72,6 @@ export const auth = definePlugin<ResolvedAuthOptions, AuthOptions>({
     const sessionTimeout = (groups: readonly string[]) =>
       Math.max(0, ...groups.map((g) => options.groups[g]?.sessionTimeout ?? 0)) || options.sessionTimeout;
     const openSession = createSessionOpener({ sessions, sessionTimeout, events: kernel.events });
-    const principals = new WeakSet<Principal>();
 
     if (options.admin && !(await users.findByName(options.admin.name))) {
       await users.create({ name: options.admin.name, passwordHash: await passwords.hash(options.admin.password), groups: options.admin.groups });
@@ -93,7 +92,8 @@ export const auth = definePlugin<ResolvedAuthOptions, AuthOptions>({
       openSession: (ctx, user, extra) => openSession(ctx, user, { scheme: name, ...extra }),
       principalOf: (user: UserRecord, extra?: Partial<Principal>): Principal => ({ id: user.id, name: user.name, groups: user.groups, scheme: name, scopes: [], ...extra }),
     });
-    const schemes = await setUpSchemes(kernel, options, envFor, principals);
+    const schemes = await setUpSchemes(kernel, options, envFor);
+    const ours = new Set(schemes.map((s) => s.name));
 
     // Contributions: the common operations, and the login operations of the kinds that need one.
     const sessionSchemes = schemes.filter((s) => s.kind === 'session' || s.kind === 'signed');
@@ -127,7 +127,7 @@ export const auth = definePlugin<ResolvedAuthOptions, AuthOptions>({
     });
     kernel.hooks.add('postSecurity', (ctx) => {
       const principal = ctx.principal as Principal | undefined;
-      if (!principal || !principals.has(principal)) return;
+      if (!principal || !isOurs(ctx.auth, principal, ours)) return;
       ctx.state.principal = principal;
       ctx.logWith({ principalId: principal.id });
       rights.check(principal, { operationId: ctx.operationId! });
@@ -142,6 +142,12 @@ export const auth = definePlugin<ResolvedAuthOptions, AuthOptions>({
     };
   },
 });
+
+/** Whether the principal comes from a scheme of this plugin (not from a verifier the app registered itself). */
+function isOurs(auth: Record<string, unknown>, principal: Principal, ours: ReadonlySet<string>): boolean {
+  for (const name in auth) if (auth[name] === principal) return ours.has(name);
+  return false;
+}
 
 function mergeFragments(common: ContractFragment, schemes: SetUpScheme[]): ContractFragment {
   const paths = { ...common.paths };

@@ -41,7 +41,7 @@ export interface LockoutOptions {
   duration?: number;
   /** Share the counters through Redis (a URL or your ioredis client); memory when absent. */
   redis?: string | Redis;
-  /** Key prefix in Redis (`burrow:auth:lockout:`). */
+  /** Key prefix in Redis (`burrow:auth:`; the lockout's keys are `<prefix>lockout:…`). */
   prefix?: string;
 }
 
@@ -136,7 +136,7 @@ export function parseAuthOptions(input: AuthOptions | undefined): ResolvedAuthOp
       attempts: positive(lockout.attempts, 5, 'lockout.attempts'),
       addressAttempts: positive(lockout.addressAttempts, 50, 'lockout.addressAttempts'),
       duration: positive(lockout.duration, 900, 'lockout.duration'),
-      prefix: lockout.prefix ?? 'burrow:auth:lockout:',
+      prefix: lockout.prefix ?? 'burrow:auth:',
       ...(lockout.redis ? { redis: lockout.redis } : {}),
     },
     groups,

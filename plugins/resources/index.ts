@@ -47,6 +47,7 @@ export const resources = definePlugin<ResolvedResourcesOptions, ResourcesOptions
       // Binders run after every plugin's setup: the guards are all registered by the first bind.
       guards: () => (guards ??= kernel.guards.entries().map(([, guard]) => guard)),
       getters: new Map(),
+      readers: new Map(),
       writes: new Map(),
       readViews: new Map(),
       finishers: [],

@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -94,6 +95,7 @@ function resolveTarget(file: string, specifier: string, self: ReadonlyMap<string
 
 const areaOf = (p: string) => p.split('/')[0]!;
 const pluginOf = (p: string) => (p.startsWith('plugins/') ? p.split('/')[1] : undefined);
+const BUILTINS = new Set(builtinModules);
 const FORBIDDEN_TO_CORE = ['plugins', 'example-app', 'cli', 'bench', 'test'];
 const FORBIDDEN_TO_PLUGINS = ['example-app', 'cli', 'bench', 'test'];
 const EXPRESS_ADAPTER = 'core/http/express.ts';
@@ -103,7 +105,7 @@ function checkImportDirections(files: SourceFile[], self: ReadonlyMap<string, st
   const violations: Violation[] = [];
   for (const { file, imports } of files) {
     const area = areaOf(file);
-    if (area !== 'core' && area !== 'plugins') continue;
+    if (area !== 'core' && area !== 'plugins' && area !== 'client') continue;
     const plugin = pluginOf(file);
     for (const { specifier, line, typeOnly, dynamic } of imports) {
       const report = (rule: string) => violations.push({ file, line, specifier: specifier ?? '<computed>', typeOnly, rule });
@@ -112,6 +114,12 @@ function checkImportDirections(files: SourceFile[], self: ReadonlyMap<string, st
         continue;
       }
       const target = resolveTarget(file, specifier, self);
+      // Client code runs in browsers too, apart from the server: no Node built-ins, nothing of the server.
+      if (area === 'client') {
+        if (specifier.startsWith('node:') || (target.kind === 'package' && BUILTINS.has(target.name))) report('client code runs in browsers: no Node built-ins');
+        else if (target.kind === 'repo' && areaOf(target.path) !== 'client') report(`client code must not import ${areaOf(target.path)}/`);
+        continue;
+      }
       if (target.kind === 'package') {
         if (target.name === 'express' && file !== EXPRESS_ADAPTER) report(`only ${EXPRESS_ADAPTER} imports express`);
         continue;
@@ -261,6 +269,22 @@ describe('the direction checker', () => {
       file('bench/run.ts', 'express', '../core/http/express.js'),
     ];
     expect(checkImportDirections(files, self)).toEqual([]);
+  });
+
+  it('keeps client code free of Node built-ins and of the server', () => {
+    const files = [
+      file('client/signed-session.ts', '@noble/hashes/scrypt', './canonical.js'),
+      file('client/bad.ts', 'node:crypto', 'crypto', '../core/index.js', 'burrowjs', '../plugins/docs/index.js'),
+    ];
+    expect(formatViolations(checkImportDirections(files, self))).toBe(
+      [
+        '  client/bad.ts:1 imports "node:crypto": client code runs in browsers: no Node built-ins',
+        '  client/bad.ts:2 imports "crypto": client code runs in browsers: no Node built-ins',
+        '  client/bad.ts:3 imports "../core/index.js": client code must not import core/',
+        '  client/bad.ts:4 imports "burrowjs": client code must not import core/',
+        '  client/bad.ts:5 imports "../plugins/docs/index.js": client code must not import plugins/',
+      ].join('\n'),
+    );
   });
 
   it('finds each kind of violation, naming the file, line, import and rule', () => {

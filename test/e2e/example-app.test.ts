@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { createSignedSession } from '../../client/signed-session.js';
 import { DEFAULT_SQLITE_FILE, resolveDatabase } from '../../example-app/db.js';
+import { DEMO_PASSWORD } from '../../example-app/seed.js';
 
 /** `npm start` in its own processes, as a user runs it; resolves once it printed its URLs. */
 async function startExample(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
@@ -41,22 +43,30 @@ async function stop(child: ChildProcess): Promise<[number | null, string | null]
   return exited;
 }
 
+/** `Authorization: Basic` for a demo user (each request then costs one scrypt: most tests use session tokens). */
+const basic = (user: string, password = DEMO_PASSWORD) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
 /**
  * The example app started with `npm start`, as a user does: its own processes, real HTTP,
  * on a SQLite file of its own (`DATABASE_URL=file:<temp>/...`) that does not exist yet.
+ * Its API needs credentials: the demo admin (Ada) and members (Grace, Alan) log in.
  */
 describe('example app (npm start)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'burrow-e2e-'));
   // A folder that does not exist either: the start creates both.
   const file = path.join(dir, 'data', 'tasks.db');
-  const env = { DATABASE_URL: `file:${file}` };
+  // Sessions and lockout in memory (REDIS_URL unset), as with no environment at all.
+  const env = { DATABASE_URL: `file:${file}`, REDIS_URL: '', BURROW_ADMIN_USER: '', BURROW_ADMIN_PASSWORD: '' };
   let child: ChildProcess;
   let base = '';
   let output = () => '';
+  /** `Authorization` values of the demo users (Bearer tokens from POST /auth/login). */
+  const as = { ada: '', grace: '', alan: '' };
 
   beforeAll(async () => {
     expect(existsSync(file)).toBe(false);
     ({ child, base, output } = await startExample(env));
+    for (const name of ['ada', 'grace', 'alan'] as const) as[name] = `Bearer ${await login(`${name}@example.com`)}`;
   }, 60_000);
 
   afterAll(async () => {
@@ -64,17 +74,26 @@ describe('example app (npm start)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const json = async (url: string, init?: RequestInit) => {
-    const res = await fetch(base + url, init);
+  /** A request as the admin, unless `headers` carries its own `authorization` (`''`: none). */
+  const json = async (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) => {
+    const { authorization = as.ada, ...headers } = init.headers ?? {};
+    const res = await fetch(base + url, { ...init, headers: { ...headers, ...(authorization ? { authorization } : {}) } });
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
   };
   const send = (method: string, url: string, body: unknown, headers: Record<string, string> = {}) =>
     json(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
+  async function login(username: string, password = DEMO_PASSWORD): Promise<string> {
+    const res = await send('POST', '/auth/login', { username, password }, { authorization: '' });
+    expect(res.status).toBe(200);
+    return res.body.token;
+  }
 
   it('prints the database, and the URLs of the API, the contract and Swagger UI', () => {
-    expect(output()).toContain(`database    SQLite file:${file} (applied 1 migration; seeded 2 users, 3 projects, 12 tasks)`);
+    expect(output()).toContain(`database    SQLite file:${file} (applied 1 migration; seeded 3 users, 3 projects, 12 tasks)`);
+    expect(output()).toContain('sessions    memory');
+    expect(output()).toContain(`demo users  ada@example.com (admin), grace@example.com (member), alan@example.com (member); password ${DEMO_PASSWORD} (demo data only)`);
     expect(output()).toMatch(/contract\s+http:\/\/127\.0\.0\.1:\d+\/openapi\.json/);
     expect(output()).toMatch(/Swagger UI\s+http:\/\/127\.0\.0\.1:\d+\/docs\//);
   });
@@ -86,7 +105,7 @@ describe('example app (npm start)', () => {
     expect(all.headers.get('x-total-count')).toBe('12');
     expect((await json('/projects')).body.items.map((p: { name: string }) => p.name)).toEqual(['Documentation', 'Mobile app', 'Website']);
     const users = (await json('/users')).body.items;
-    expect(users).toHaveLength(2);
+    expect(users.map((u: { email: string; role: string }) => `${u.email} ${u.role}`)).toEqual(['ada@example.com admin', 'grace@example.com member', 'alan@example.com member']);
     // The model's passwordHash is not in the contract: never read into a response.
     for (const user of users) expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role']);
   });
@@ -107,7 +126,7 @@ describe('example app (npm start)', () => {
     expect(read.body.title).toBe('Write the README');
     expect(read.body.project).toBeUndefined();
     expect(read.headers.get('etag')).toBe(etag);
-    const notModified = await fetch(base + location, { headers: { 'if-none-match': etag } });
+    const notModified = await fetch(base + location, { headers: { 'if-none-match': etag, authorization: as.ada } });
     expect(notModified.status).toBe(304);
     expect(await notModified.text()).toBe('');
     expect(notModified.headers.get('etag')).toBe(etag);
@@ -171,7 +190,7 @@ describe('example app (npm start)', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ title: 'Review the copy again', status: 'todo', version: 3 });
 
-    expect((await fetch(base + location, { method: 'DELETE' })).status).toBe(204);
+    expect((await json(location, { method: 'DELETE' })).status).toBe(204);
     const gone = await json(location);
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('BURROW_ERR_RESOURCE_NOT_FOUND');
@@ -228,12 +247,206 @@ describe('example app (npm start)', () => {
     expect((await json('/tasks/count')).body.count).toBe(before);
   });
 
+  it('answers 401 with a WWW-Authenticate challenge per scheme without credentials, or with wrong ones (never saying which)', async () => {
+    const none = await json('/tasks', { headers: { authorization: '' } });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(none.body).toMatchObject({ code: 'BURROW_ERR_AUTH_UNAUTHENTICATED', schemes: ['bearerAuth', 'basicAuth', 'signedAuth'] });
+    expect(none.body.failures.map((f: { reason: string }) => f.reason)).toEqual(['missing', 'missing', 'missing']);
+    const challenges = none.headers.get('www-authenticate')!;
+    expect(challenges).toMatch(/^Bearer realm="bearerAuth", Basic realm="basicAuth", Burrow-Signed realm="signedAuth"$/i);
+
+    // A wrong password and an unknown user answer the same problem (but for its requestId).
+    const wrong = await json('/tasks', { headers: { authorization: basic('grace@example.com', 'not-the-password') } });
+    const unknown = await json('/tasks', { headers: { authorization: basic('nobody@example.com', 'not-the-password') } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.failures).toContainEqual({ scheme: 'basicAuth', reason: 'invalid' });
+    const { requestId: _a, ...wrongBody } = wrong.body;
+    const { requestId: _b, ...unknownBody } = unknown.body;
+    expect(unknownBody).toEqual(wrongBody);
+    expect(wrong.text).not.toContain('not-the-password');
+    const forged = await json('/tasks', { headers: { authorization: 'Bearer AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    expect(forged.status).toBe(401);
+    expect(forged.body.failures).toContainEqual({ scheme: 'bearerAuth', reason: 'session-ended' });
+    // Demo credentials over Basic work on every request.
+    const withBasic = await json('/tasks?limit=1', { headers: { authorization: basic('alan@example.com') } });
+    expect(withBasic.status).toBe(200);
+  });
+
+  it('logs in (a token), tells who the token is (/auth/me), and logs out: the token is then refused', async () => {
+    const login = await send('POST', '/auth/login', { username: 'grace@example.com', password: DEMO_PASSWORD }, { authorization: '' });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ expiresIn: 1800, user: { id: '2', name: 'grace@example.com', groups: ['member'] } });
+    const bearer = { authorization: `Bearer ${login.body.token}` };
+    const me = await json('/auth/me', { headers: bearer });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ id: '2', name: 'grace@example.com', groups: ['member'], scopes: [], scheme: 'bearerAuth', sessionId: login.body.sessionId });
+    expect((await json('/tasks?limit=1', { headers: bearer })).status).toBe(200);
+    // An admin's session idles out later (the group's sessionTimeout).
+    expect((await send('POST', '/auth/login', { username: 'ada@example.com', password: DEMO_PASSWORD }, { authorization: '' })).body.expiresIn).toBe(3600);
+
+    const out = await json('/auth/logout', { method: 'POST', headers: bearer });
+    expect(out.status).toBe(204);
+    const after = await json('/auth/me', { headers: bearer });
+    expect(after.status).toBe(401);
+    expect(after.body.failures).toContainEqual({ scheme: 'bearerAuth', reason: 'session-ended' });
+    expect((await json('/tasks', { headers: bearer })).status).toBe(401);
+
+    const refused = await send('POST', '/auth/login', { username: 'grace@example.com', password: 'Tr0ub4dor&3' }, { authorization: '' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('BURROW_ERR_AUTH_LOGIN_FAILED');
+    expect(refused.text).not.toContain('Tr0ub4dor');
+  });
+
+  it('takes signed requests (signedAuth): a member logs in without sending the password, signs, and sees their own tasks', async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push(typeof init?.body === 'string' ? init.body : '');
+      return fetch(input, init);
+    };
+    const api = createSignedSession({ baseUrl: base, fetch: recording });
+    await api.login('alan@example.com', DEMO_PASSWORD);
+    expect(sent.join('\n')).not.toContain(DEMO_PASSWORD);
+    const list = await api.fetch('/tasks?count=true&select=assigneeId');
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ items: [{ id: '4', assigneeId: 3 }, { id: '12', assigneeId: 3 }], total: 2 });
+    const created = await api.fetch('/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Signed', projectId: 1 }) });
+    expect(created.status).toBe(201);
+    expect((await created.json()).assigneeId).toBe(3);
+    expect((await (await api.fetch('/auth/me')).json()).scheme).toBe('signedAuth');
+    await api.logout();
+  });
+
+  it("lists a member's own tasks only, with the right totals and pages; an admin sees every task", async () => {
+    const everything = await json('/tasks?count=true&limit=100&select=assigneeId');
+    const all = everything.body.items as { id: string; assigneeId: number | null }[];
+    const mine = (id: number) => all.filter((t) => t.assigneeId === id).map((t) => t.id);
+    expect(everything.body.total).toBe(all.length);
+    expect(new Set(all.map((t) => t.assigneeId))).toEqual(new Set([1, 2, 3, null]));
+
+    for (const [who, id] of [['grace', 2], ['alan', 3]] as const) {
+      const list = await json('/tasks?count=true&select=assigneeId', { headers: { authorization: as[who] } });
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(mine(id));
+      expect(list.body.total).toBe(mine(id).length);
+      expect(list.headers.get('x-total-count')).toBe(String(mine(id).length));
+      expect((await json('/tasks/count', { headers: { authorization: as[who] } })).body).toEqual({ count: mine(id).length });
+    }
+    expect(mine(2).length).toBeGreaterThan(2);
+    expect(mine(2).length).toBeLessThan(all.length);
+
+    // Pages by cursor hold the member's tasks only, each once; the filter is ANDed with the rule.
+    const seen: string[] = [];
+    let url = '/tasks?limit=2&select=title';
+    for (let page = 0; page < 10 && url; page++) {
+      const res = await json(url, { headers: { authorization: as.grace } });
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((t: { id: string }) => t.id));
+      url = res.body.nextCursor ? `/tasks?limit=2&select=title&cursor=${encodeURIComponent(res.body.nextCursor)}` : '';
+    }
+    expect(seen).toEqual(mine(2));
+    const theirs = await json(`/tasks?${query({ filter: 'assigneeId eq 1', count: 'true' })}`, { headers: { authorization: as.grace } });
+    expect(theirs.body).toEqual({ items: [], total: 0 });
+    // Nested lists too: the project's and the tag's tasks that are the member's.
+    const mobile = await json('/projects/2/tasks?count=true&select=assigneeId', { headers: { authorization: as.grace } });
+    expect(mobile.body.items.every((t: { assigneeId: number }) => t.assigneeId === 2)).toBe(true);
+    expect(mobile.body.total).toBe((await json(`/projects/2/tasks?${query({ filter: 'assigneeId eq 2', count: 'true' })}`)).body.total);
+    const docs = await json('/tags/3/tasks?count=true&select=assigneeId', { headers: { authorization: as.alan } });
+    expect(docs.body.items).toEqual([{ id: '12', assigneeId: 3 }]);
+  });
+
+  it("answers another user's task 404, as if it did not exist, for every task operation", async () => {
+    const stripped = (res: { body: Record<string, unknown> }, id: string) => {
+      const { requestId: _r, ...rest } = res.body;
+      return JSON.parse(JSON.stringify(rest).replaceAll(`/tasks/${id}`, '/tasks/ID').replaceAll(`id ${id}`, 'id ID'));
+    };
+    const missing = await json('/tasks/999999', { headers: { authorization: as.grace } });
+    expect(missing.status).toBe(404);
+    // Task 4 is Alan's, task 1 Ada's (an admin's).
+    for (const id of ['4', '1']) {
+      const other = await json(`/tasks/${id}`, { headers: { authorization: as.grace } });
+      expect(other.status).toBe(404);
+      expect(stripped(other, id)).toEqual(stripped(missing, '999999'));
+    }
+    const patched = await send('PATCH', '/tasks/4', { status: 'done' }, { authorization: as.grace });
+    const patchedMissing = await send('PATCH', '/tasks/999999', { status: 'done' }, { authorization: as.grace });
+    expect(patched.status).toBe(404);
+    expect(stripped(patched, '4')).toEqual(stripped(patchedMissing, '999999'));
+    expect((await send('PUT', '/tasks/4', { title: 'Mine now', projectId: 1 }, { authorization: as.grace, 'if-match': '"x"' })).status).toBe(404);
+    expect((await json('/tasks/4', { method: 'DELETE', headers: { authorization: as.grace } })).status).toBe(404);
+    const batch = await send('POST', '/batch', { items: [{ operationId: 'deleteTask', params: { taskId: '4' } }] }, { authorization: as.grace });
+    expect(batch.body.items).toMatchObject([{ status: 404, code: 'BURROW_ERR_RESOURCE_NOT_FOUND' }]);
+    // Nothing changed: the admin reads it as it was, and Alan still has it.
+    expect((await json('/tasks/4')).body).toMatchObject({ title: 'Compress the images', status: 'todo', assigneeId: 3, version: 1 });
+    expect((await json('/tasks/4', { headers: { authorization: as.alan } })).status).toBe(200);
+  });
+
+  it("assigns a member's new task to them, whatever the body says; a member may not give a task away", async () => {
+    const created = await send('POST', '/tasks', { title: 'Grace writes this', projectId: 1, assigneeId: 3 }, { authorization: as.grace });
+    expect(created.status).toBe(201);
+    expect(created.body.assigneeId).toBe(2);
+    expect((await json(created.headers.get('location')!, { headers: { authorization: as.grace } })).status).toBe(200);
+    expect((await json(created.headers.get('location')!, { headers: { authorization: as.alan } })).status).toBe(404);
+    const nested = await send('POST', '/projects/3/tasks', { title: 'And this', assigneeId: null }, { authorization: as.grace });
+    expect(nested.body).toMatchObject({ projectId: 3, assigneeId: 2 });
+
+    const away = await send('PATCH', created.headers.get('location')!, { assigneeId: 3 }, { authorization: as.grace });
+    expect(away.status).toBe(403);
+    expect(away.body.code).toBe('BURROW_ERR_AUTH_FORBIDDEN');
+    const done = await send('PATCH', created.headers.get('location')!, { status: 'done' }, { authorization: as.grace });
+    expect(done.body).toMatchObject({ status: 'done', assigneeId: 2 });
+    // The admin assigns as they like.
+    const admin = await send('POST', '/tasks', { title: 'For Alan', projectId: 1, assigneeId: 3 });
+    expect(admin.body.assigneeId).toBe(3);
+    expect((await json(admin.headers.get('location')!, { headers: { authorization: as.alan } })).body.title).toBe('For Alan');
+  });
+
+  it('refuses a member (403) what only admins may do: projects, tags, and the same in a batch', async () => {
+    const remove = await json('/projects/1', { method: 'DELETE', headers: { authorization: as.grace } });
+    expect(remove.status).toBe(403);
+    expect(remove.body).toMatchObject({ code: 'BURROW_ERR_AUTH_FORBIDDEN', failures: [{ scheme: 'bearerAuth', reason: 'rights' }] });
+    expect(remove.body.detail).toContain('deleteProject');
+    expect((await send('POST', '/tags', { name: 'mine' }, { authorization: as.grace })).status).toBe(403);
+    expect((await send('POST', '/projects', { name: 'Mine', ownerId: 2 }, { authorization: as.grace })).status).toBe(403);
+    expect((await json('/auth/sessions', { headers: { authorization: as.grace } })).status).toBe(403);
+    const batch = await send('POST', '/batch', { items: [{ operationId: 'createTask', body: { title: 'Rolled back', projectId: 1 } }, { operationId: 'createTag', body: { name: 'mine' } }] }, { authorization: as.grace });
+    expect(batch.status).toBe(409);
+    expect(batch.body.items.map((i: { status: number }) => i.status)).toEqual([424, 403]);
+    // Reads are the member's right; the project is still there, and no tag was made.
+    expect((await json('/projects/1', { headers: { authorization: as.grace } })).status).toBe(200);
+    expect((await json('/tags', { headers: { authorization: as.grace } })).body.items.map((t: { name: string }) => t.name)).not.toContain('mine');
+    expect((await json('/users?limit=1', { headers: { authorization: as.grace } })).status).toBe(200);
+    // The admin may.
+    expect((await json('/auth/sessions')).status).toBe(200);
+  });
+
+  it("lets a member read and write the comments of their own tasks only, signed as themselves", async () => {
+    const own = await send('POST', '/tasks/2/comments', { body: 'On it.', authorId: 1 }, { authorization: as.grace });
+    expect(own.status).toBe(201);
+    expect(own.body).toMatchObject({ taskId: '2', authorId: 2 });
+    expect((await json('/tasks/2/comments', { headers: { authorization: as.grace } })).body.items.map((c: { body: string }) => c.body)).toContain('On it.');
+    // Task 1 is Ada's: to Grace it is as absent as a task that does not exist (its comments too).
+    const theirs = await json('/tasks/1/comments', { headers: { authorization: as.grace } });
+    const missing = await json('/tasks/999999/comments', { headers: { authorization: as.grace } });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.code).toBe(missing.body.code);
+    expect(theirs.body.detail.replace('1', ':id')).toBe(missing.body.detail.replace('999999', ':id'));
+    expect((await send('POST', '/tasks/1/comments', { body: 'Hello', authorId: 2 }, { authorization: as.grace })).status).toBe(404);
+    expect((await json('/tasks/1/comments')).body.items).toHaveLength(3);
+  });
+
   it('serves the composed contract as JSON and YAML, and Swagger UI', async () => {
     const doc = (await json('/openapi.json')).body;
     expect(doc.paths['/tasks'].get.operationId).toBe('listTasks');
     expect(doc.paths['/tasks'].get['x-burrow-resource']).toMatchObject({ model: 'Task', action: 'list' });
     expect(doc.components.schemas.BurrowProblem).toBeDefined();
     expect(JSON.stringify(doc.components.schemas.User)).not.toContain('password');
+    // The contract and its documentation are public.
+    expect((await json('/openapi.json', { headers: { authorization: '' } })).body).toEqual(doc);
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { basicAuth: [] }, { signedAuth: [] }]);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['basicAuth', 'bearerAuth', 'signedAuth']);
+    expect(doc.paths['/tasks'].get['x-burrow-rights']).toEqual({ owner: 'assigneeId', exempt: ['admin'] });
+    expect(doc.paths['/auth/login'].post.security).toEqual([]);
     const yaml = parseYaml(await (await fetch(`${base}/openapi.yaml`)).text());
     expect(yaml).toEqual(doc);
     const page = await fetch(`${base}/docs/`);
@@ -252,9 +465,13 @@ describe('example app (npm start)', () => {
     const again = await startExample(env);
     try {
       expect(again.output()).toContain(`database    SQLite file:${file} (migrations up to date)`);
-      const res = await fetch(`${again.base}/tasks?${query({ filter: "title eq 'Write the README'", count: 'true' })}`);
+      // Sessions lived in the stopped process's memory: the old token is refused, the password still works.
+      const stale = await fetch(`${again.base}/tasks`, { headers: { authorization: as.ada } });
+      expect(stale.status).toBe(401);
+      const admin = { authorization: basic('ada@example.com') };
+      const res = await fetch(`${again.base}/tasks?${query({ filter: "title eq 'Write the README'", count: 'true' })}`, { headers: admin });
       expect((await res.json()).total).toBe(1);
-      expect((await (await fetch(`${again.base}/users`)).json()).items).toHaveLength(2);
+      expect((await (await fetch(`${again.base}/users`, { headers: admin })).json()).items).toHaveLength(3);
     } finally {
       expect(await stop(again.child)).toEqual([0, null]);
     }

@@ -2,24 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../../core/index.js';
 import { createExampleKernel } from '../../example-app/app.js';
 import { prepareDatabase, type PreparedDatabase } from '../../example-app/db.js';
-import { SEED_TASKS } from '../../example-app/seed.js';
+import { DEMO_PASSWORD, SEED_TASKS } from '../../example-app/seed.js';
 import { createPostgresDatabase } from '../helpers/databases.js';
 
 /**
  * The example app on PostgreSQL, in process: a fresh database on the test server
  * (`BURROW_TEST_POSTGRES_URL`, default `postgresql://postgres@127.0.0.1:5432/postgres`),
  * prepared as `npm start` prepares it (migrations, then the seed), served by
- * `createExampleKernel`, dropped after.
+ * `createExampleKernel`, dropped after. Requests carry the demo admin's session token
+ * unless they say otherwise; members (Grace, Alan) see their own tasks only.
  */
 describe('example app on PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let prepared: PreparedDatabase;
   let kernel: Kernel;
+  /** `Authorization` values of the demo users (Bearer tokens from POST /auth/login). */
+  const as = { ada: '', grace: '', alan: '' };
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     prepared = await prepareDatabase({ url: database.url });
-    kernel = await createExampleKernel({ prisma: prepared.prisma, provider: prepared.provider, logger: { level: 'silent' } });
+    kernel = await createExampleKernel({ prisma: prepared.prisma, provider: prepared.provider, redis: '', admin: false, logger: { level: 'silent' } });
+    for (const name of ['ada', 'grace', 'alan'] as const) {
+      const login = await call('POST', '/auth/login', { username: `${name}@example.com`, password: DEMO_PASSWORD }, { authorization: '' });
+      as[name] = `Bearer ${login.body.token}`;
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -29,11 +36,13 @@ describe('example app on PostgreSQL', () => {
     await database?.drop();
   });
 
+  /** A request as the admin, unless `headers` carries its own `authorization` (`''`: none). */
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const { authorization = as.ada, ...rest } = headers;
     const res = await kernel.inject({
       method: method as 'GET',
       url,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...rest, ...(authorization ? { authorization } : {}) },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
     return { status: res.statusCode, headers: res.headers, text: res.body, body: res.body ? res.json() : undefined };
@@ -45,7 +54,7 @@ describe('example app on PostgreSQL', () => {
     expect(prepared.provider).toBe('postgres');
     expect(prepared.applied).toHaveLength(1);
     expect(prepared.applied[0]).toMatch(/^\d{14}_init$/);
-    expect(prepared.seeded).toEqual({ users: 2, projects: 3, tags: 4, tasks: 12, comments: 6 });
+    expect(prepared.seeded).toEqual({ users: 3, projects: 3, tags: 4, tasks: 12, comments: 6 });
     expect(prepared.display).toContain(database.name);
 
     const again = await prepareDatabase({ url: database.url });
@@ -164,5 +173,61 @@ describe('example app on PostgreSQL', () => {
     expect(failed.body.code).toBe('BURROW_ERR_BATCH_FAILED');
     expect(failed.body.items.map((i: { status: number; code?: string }) => [i.status, i.code])).toEqual([[424, undefined], [409, 'BURROW_ERR_RESOURCE_CONFLICT']]);
     expect((await get('/tasks/count')).body.count).toBe(before);
+  });
+
+  it('answers 401 with a challenge per scheme without credentials; logs in, tells who (/auth/me), logs out', async () => {
+    const none = await get('/tasks', { authorization: '' });
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer realm="bearerAuth", Basic realm="basicAuth", Burrow-Signed realm="signedAuth"$/i);
+    expect(none.body.code).toBe('BURROW_ERR_AUTH_UNAUTHENTICATED');
+
+    const login = await call('POST', '/auth/login', { username: 'alan@example.com', password: DEMO_PASSWORD }, { authorization: '' });
+    expect(login.status).toBe(200);
+    const bearer = { authorization: `Bearer ${login.body.token}` };
+    expect((await get('/auth/me', bearer)).body).toMatchObject({ id: '3', name: 'alan@example.com', groups: ['member'], scheme: 'bearerAuth' });
+    expect((await call('POST', '/auth/logout', undefined, bearer)).status).toBe(204);
+    const after = await get('/auth/me', bearer);
+    expect(after.status).toBe(401);
+    expect(after.body.failures).toContainEqual({ scheme: 'bearerAuth', reason: 'session-ended' });
+    // Basic works as well (the same user store, on PostgreSQL).
+    expect((await get('/tasks/count', { authorization: `Basic ${Buffer.from(`alan@example.com:${DEMO_PASSWORD}`).toString('base64')}` })).body).toEqual({ count: 2 });
+  });
+
+  it("lists a member's own tasks only (totals, pages, nested lists); the admin sees every task", async () => {
+    const all = (await get('/tasks?count=true&limit=100&select=assigneeId')).body.items as { id: string; assigneeId: number | null }[];
+    const graces = all.filter((t) => t.assigneeId === 2).map((t) => t.id);
+    expect(graces).toEqual(['2', '5', '6', '10']);
+    expect(all.length).toBeGreaterThan(graces.length);
+    const list = await get('/tasks?count=true&limit=3&select=assigneeId', { authorization: as.grace });
+    expect(list.headers['x-total-count']).toBe('4');
+    expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(['2', '5', '6']);
+    const next = await get(`/tasks?count=true&limit=3&select=assigneeId&cursor=${encodeURIComponent(list.body.nextCursor)}`, { authorization: as.grace });
+    expect(next.body.items.map((t: { id: string }) => t.id)).toEqual(['10']);
+    expect(next.body.nextCursor).toBeUndefined();
+    expect((await get('/tasks/count', { authorization: as.grace })).body).toEqual({ count: 4 });
+    expect((await get('/projects/2/tasks?count=true', { authorization: as.grace })).body.total).toBe(2);
+    expect((await get('/tags/3/tasks?count=true&select=assigneeId', { authorization: as.alan })).body).toEqual({ items: [{ id: '12', assigneeId: 3 }], total: 1 });
+  });
+
+  it("answers another user's task 404 like a missing one; a member's new task is theirs; admin-only writes are 403", async () => {
+    const missing = await get('/tasks/9223372036854775807', { authorization: as.grace });
+    const other = await get('/tasks/4', { authorization: as.grace });
+    expect(other.status).toBe(404);
+    const strip = (body: Record<string, unknown>, id: string) =>
+      JSON.parse(JSON.stringify({ ...body, requestId: undefined }).replaceAll(`/tasks/${id}`, '/tasks/ID').replaceAll(`id ${id}`, 'id ID'));
+    expect(strip(other.body, '4')).toEqual(strip(missing.body, '9223372036854775807'));
+    expect((await call('DELETE', '/tasks/4', undefined, { authorization: as.grace })).status).toBe(404);
+    expect((await get('/tasks/4')).status).toBe(200);
+
+    const created = await call('POST', '/tasks', { title: 'Mine', projectId: 1, assigneeId: 1 }, { authorization: as.grace });
+    expect(created.status).toBe(201);
+    expect(created.body.assigneeId).toBe(2);
+    expect((await get(created.headers.location as string, { authorization: as.alan })).status).toBe(404);
+
+    const forbidden = await call('DELETE', '/projects/1', undefined, { authorization: as.grace });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({ code: 'BURROW_ERR_AUTH_FORBIDDEN', failures: [{ scheme: 'bearerAuth', reason: 'rights' }] });
+    expect((await call('POST', '/tags', { name: 'mine' }, { authorization: as.grace })).status).toBe(403);
+    expect((await get('/projects/1')).status).toBe(200);
   });
 });

@@ -34,7 +34,6 @@ export async function setUpSchemes(
   kernel: Kernel,
   options: ResolvedAuthOptions,
   envFor: (name: string, definition: SecuritySchemeObject) => SchemeEnv,
-  accepted: WeakSet<Principal>,
 ): Promise<SetUpScheme[]> {
   const declared = (kernel.contractSource.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>;
   const unknown = Object.keys(options.schemes).filter((name) => !(name in declared));
@@ -51,7 +50,7 @@ export async function setUpSchemes(
       continue;
     }
     const runtime = await kind.setup(envFor(name, definition));
-    kernel.security.add(name, verifierOf(kernel, name, runtime, accepted));
+    kernel.security.add(name, verifierOf(kernel, name, runtime));
     setUp.push({ name, kind: kind.kind, definition, runtime });
   }
   if (missing.length) throw new Error(`these security schemes need a kind:\n  - ${missing.join('\n  - ')}`);
@@ -68,10 +67,8 @@ function suggest(definition: SecuritySchemeObject): string {
 /**
  * The verifier of a scheme: the kind's check, then the scopes the operation requires
  * (OAuth scopes, or roles for other schemes: a principal's groups count as roles).
- * Principals it accepts are remembered, so rights apply to them and not to those of
- * verifiers the app registered itself.
  */
-function verifierOf(kernel: Kernel, name: string, runtime: SchemeRuntime, accepted: WeakSet<Principal>): Verifier {
+function verifierOf(kernel: Kernel, name: string, runtime: SchemeRuntime): Verifier {
   return async (ctx: RequestContext, { scopes }) => {
     const result = await runtime.verify(ctx);
     if (!result.ok) {
@@ -80,9 +77,8 @@ function verifierOf(kernel: Kernel, name: string, runtime: SchemeRuntime, accept
       }
       return result;
     }
-    const principal = result.principal as Principal;
-    accepted.add(principal);
     if (scopes.length) {
+      const principal = result.principal as Principal;
       const missing = scopes.filter((s) => !principal.scopes.includes(s) && !principal.groups.includes(s));
       if (missing.length) return forbid(`missing scope${missing.length > 1 ? 's' : ''} ${missing.join(' ')}`, 'missing-scope');
     }

@@ -160,12 +160,6 @@ export interface SchemeRuntime {
   preHandler?(ctx: RequestContext): void | Promise<void>;
   /** Login operations this scheme contributes. */
   operations?: SchemeOperations;
-  /**
-   * Runs in the kernel's `preHandler` phase of every request (the plugin registers it):
-   * checks what could not be checked before the body was read (the signed scheme's
-   * body digest). Throws a BurrowError to refuse the request.
-   */
-  preHandler?(ctx: RequestContext): void | Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { coreError, recordConditions, type AccessTarget, type RecordCondition, t
 import type { Datamodel, Model, ModelField } from './datamodel.js';
 import { toPrismaId } from './codec.js';
 import type { Runtime } from './runtime.js';
+import type { Route } from './scope.js';
 
 /** One `{ field, in }` condition, its values as Prisma takes them. */
 export interface FieldRule {
@@ -47,6 +48,28 @@ export function compileAccess(runtime: Runtime, model: Model, target: AccessTarg
     return found;
   };
   return async (ctx) => rulesOf(model, await recordConditions(guards, ctx, target), resolve, runtime.datamodel);
+}
+
+/**
+ * Which parents of a nested route the caller may see: the guards' conditions on each
+ * parent model's `get` operation (a parent you could not read is answered as absent).
+ * `undefined` when no guard sets record conditions or the route has no parent.
+ */
+export function compileParentAccess(runtime: Runtime, route: Route): ((ctx: RequestContext) => (model: string) => Promise<Record<string, unknown>[]>) | undefined {
+  if (!route.scope.some((s) => s.parent) || !runtime.guards().some((guard) => guard.records)) return undefined;
+  const byModel = new Map<string, RecordAccess | undefined>();
+  const accessOf = (name: string) => {
+    if (!byModel.has(name)) {
+      const operationId = runtime.readers.get(name);
+      const model = runtime.models.get(name);
+      byModel.set(name, operationId && model ? compileAccess(runtime, model, { operationId, resource: { model: name, action: 'get' } }) : undefined);
+    }
+    return byModel.get(name);
+  };
+  return (ctx) => async (name) => {
+    const access = accessOf(name);
+    return access ? (await access(ctx)).where : [];
+  };
 }
 
 function rulesOf(model: Model, conditions: readonly RecordCondition[], resolve: (name: string) => { field: ModelField; relation?: ModelField }, datamodel: Datamodel): RecordRules {

@@ -60,6 +60,7 @@ function bindOne(site: ExtensionSite<ResourceBinding>, runtime: Runtime, batches
       const readView = view(success.schema, success.pointer, 'read');
       if (readView && !runtime.readViews.has(model.name)) runtime.readViews.set(model.name, readView);
       if (route.idParam) runtime.getters.set(model.name, [...(runtime.getters.get(model.name) ?? []), { path: op.path, idParam: route.idParam }]);
+      if (!runtime.readers.has(model.name)) runtime.readers.set(model.name, op.id);
       if (problems.length) return { problems };
       const include = declaredParameters(op, 'query').find((p) => p.name === (binding.query?.include ?? 'include'));
       return { handler: compileGet({ op, model, route, view: readView!, status: 200, includeParam: include?.name, runtime }) };

@@ -10,7 +10,7 @@ import { parentsExist } from './read.js';
 import { scopeWhere, type Route } from './scope.js';
 import { compileListQuery, planQuery, type ListQueryPlan } from './query/index.js';
 import { delegateOf, type Runtime } from './runtime.js';
-import { compileAccess, conditioned } from './access.js';
+import { compileAccess, compileParentAccess, conditioned } from './access.js';
 
 interface ListSpec {
   op: CompiledOperation;
@@ -64,6 +64,7 @@ export function compileList(spec: ListSpec & { view: ResourceView; shape: { item
   const serialize = serializer(view);
   const envelope = spec.shape.envelope;
   const access = compileAccess(runtime, model, { operationId: spec.op.id, resource: { model: model.name, action: 'list' } });
+  const parents = compileParentAccess(runtime, route);
   const handler: RawHandler = async (ctx) => {
     // The guards' conditions are part of the where: the database filters, so totals and pages count only the caller's records.
     const rules = access && (await access(ctx));
@@ -73,7 +74,7 @@ export function compileList(spec: ListSpec & { view: ResourceView; shape: { item
     let rows: Record<string, unknown>[];
     let total: number | undefined;
     try {
-      const absent = route.scope.length ? await parentsExist(route, ctx.params, runtime.prisma) : undefined;
+      const absent = route.scope.length ? await parentsExist(route, ctx.params, runtime.prisma, parents?.(ctx)) : undefined;
       if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       // One row more than the page says whether there is a next page.
       [rows, total] = await Promise.all([
@@ -118,12 +119,13 @@ export function compileCount(spec: ListSpec & { schema: Schema; itemSchemaOf: ()
     return compiled.problems;
   });
   const access = compileAccess(runtime, model, { operationId: spec.op.id, resource: { model: model.name, action: 'count' } });
+  const parents = compileParentAccess(runtime, route);
   const handler: RawHandler = async (ctx) => {
     const rules = access && (await access(ctx));
     const query = planQuery(countPlan!, ctx.query, conditioned(scoped(route, ctx.params, model), rules));
     let count: number;
     try {
-      const absent = route.scope.length ? await parentsExist(route, ctx.params, runtime.prisma) : undefined;
+      const absent = route.scope.length ? await parentsExist(route, ctx.params, runtime.prisma, parents?.(ctx)) : undefined;
       if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       count = await delegateOf(runtime.prisma, model.name).count(query.countWhere ? { where: query.countWhere } : {});
     } catch (error) {

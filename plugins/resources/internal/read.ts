@@ -62,12 +62,23 @@ function includeList(value: unknown, view: ResourceView, param: string): Set<str
   return new Set(names);
 }
 
-/** Used by list and count: 404 when a nested route names a parent that does not exist. */
-export async function parentsExist(route: Route, params: Record<string, unknown>, prisma: PrismaLike): Promise<{ model: string; id: string } | undefined> {
+/**
+ * Used by list, count and nested creates: 404 when a nested route names a parent that
+ * does not exist — or that the caller may not see (`visible`: the guards' conditions on
+ * the parent model, so another user's task is as absent as a missing one).
+ */
+export async function parentsExist(
+  route: Route,
+  params: Record<string, unknown>,
+  prisma: PrismaLike,
+  visible?: (model: string) => Promise<Record<string, unknown>[]>,
+): Promise<{ model: string; id: string } | undefined> {
   for (const { param, parent } of route.scope) {
     if (!parent) continue;
     const id = toPrismaId(parent.idField, params[param]);
-    const found = id === undefined ? null : await delegateOf(prisma, parent.model).findFirst({ where: { [parent.idField.name]: id }, select: { [parent.idField.name]: true } });
+    const conditions = visible ? await visible(parent.model) : [];
+    const where = conditions.length ? { [parent.idField.name]: id, AND: conditions } : { [parent.idField.name]: id };
+    const found = id === undefined ? null : await delegateOf(prisma, parent.model).findFirst({ where, select: { [parent.idField.name]: true } });
     if (!found) return { model: parent.model, id: String(params[param]) };
   }
   return undefined;

@@ -95,6 +95,8 @@ export interface Runtime {
    * setup has run by then. Operations decide at bind time whether they ask them.
    */
   guards: () => readonly Guard[];
+  /** The first bound `get` operation of each model: whose record rules say which parents of a nested route the caller may see. */
+  readers: Map<string, string>;
   /** `get` operations by model: the Location of what a create made. */
   getters: Map<string, { path: string; idParam: string }[]>;
   /** A read view of each model (from its get or list): what a count filters on. */

@@ -10,7 +10,7 @@ import { scopeData, scopeWhere, type Route } from './scope.js';
 import { recordSelect, scalarSelect } from './select.js';
 import { writeData } from './write-data.js';
 import { parentsExist } from './read.js';
-import { applyFieldRules, checkWritten, compileAccess, conditioned, type RecordRules } from './access.js';
+import { applyFieldRules, checkWritten, compileAccess, compileParentAccess, conditioned, type RecordRules } from './access.js';
 import { delegateOf, type BoundWrite, type FieldError, type PrismaLike, type Runtime, type WriteAction, type WriteHookEvent, type WriteInput, type WriteOutcome } from './runtime.js';
 
 /** What a write operation is, worked out at boot. */
@@ -53,6 +53,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
   const scalars = scalarSelect(model);
   // A nested create checks its parent exists in the same transaction as the insert.
   const checksParents = action === 'create' && route.scope.some((s) => s.parent);
+  const parentAccess = action === 'create' ? compileParentAccess(runtime, route) : undefined;
   const mode = action === 'delete' ? undefined : action;
   // The fields of other models that may refer to a record of this one (named when a delete is refused).
   const referencedBy = runtime.datamodel.models
@@ -93,7 +94,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
 
     if (action === 'create') {
       // A nested create names its parent in the path: 404 when it does not exist, rather than a foreign-key error.
-      const absent = await parentsExist(route, params, tx);
+      const absent = await parentsExist(route, params, tx, parentAccess?.(ctx));
       if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       Object.assign(data!, scopeData(route, params));
       applyFieldRules(rules, data!, 'create');
@@ -195,7 +196,7 @@ export function compileWrite(spec: WriteSpec): BoundWrite & { handler: RawHandle
       const key = JSON.stringify(route.scope.map((s) => String(input.params[s.param])));
       if (!parents.has(key)) {
         parents.add(key);
-        const absent = await parentsExist(route, input.params, tx);
+        const absent = await parentsExist(route, input.params, tx, parentAccess?.(input.ctx));
         if (absent) throw resourceErrors.create('BURROW_ERR_RESOURCE_NOT_FOUND', absent);
       }
       const data = Object.assign(built.data, scopeData(route, input.params));

@@ -306,6 +306,24 @@ describe('session(): sessions in Redis, several instances', () => {
     }
   });
 
+  it('shares lockouts: failures on one instance lock the account on the other', async () => {
+    const shared = `${prefix}lock:`;
+    const [a, b] = await Promise.all([0, 1].map(() => sessionKernel(BEARER, { sessions: redisSessions({ redis: REDIS_URL, prefix }), lockout: { attempts: 3, redis: REDIS_URL, prefix: shared } })));
+    try {
+      expect((await login(a, { username: 'root', password: 'wrong' })).statusCode).toBe(401);
+      expect((await login(b, { username: 'root', password: 'wrong' })).statusCode).toBe(401);
+      expect((await login(a, { username: 'root', password: 'wrong' })).statusCode).toBe(429);
+      const locked = await login(b, { username: 'root', password: 'root-pass' });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('BURROW_ERR_AUTH_LOCKED');
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      // Ada's account is not locked by root's failures, on either instance.
+      expect((await login(b, { username: 'ada', password: 'ada-pass' })).statusCode).toBe(200);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('answers 503 BURROW_ERR_AUTH_STORE_UNAVAILABLE, not 401, while Redis is unreachable', { timeout: 5000 }, async () => {
     const kernel = await sessionKernel(BEARER, { sessions: redisSessions({ redis: 'redis://127.0.0.1:1', prefix }), lockout: { redis: 'redis://127.0.0.1:1', prefix } });
     try {

@@ -269,9 +269,24 @@ describe.each(PROVIDERS)('resources on %s: access guards', (provider) => {
     });
 
     it('writes the owner on a nested create, whose body has no such field', async () => {
-      const res = await kernel.inject({ method: 'POST', url: `/projects/${projectId}/tasks`, headers: as(bob), payload: { title: 'nested' } });
+      const bobs = await db.prisma.project.create({ data: { name: 'Bob\'s own', ownerId: bob } });
+      const res = await kernel.inject({ method: 'POST', url: `/projects/${bobs.id}/tasks`, headers: as(bob), payload: { title: 'nested' } });
       expect(res.statusCode).toBe(201);
       expect((await db.prisma.task.findFirstOrThrow({ where: { title: 'nested' } })).assigneeId).toBe(bob);
+    });
+
+    it('answers a nested route under a parent the caller may not read like one under a missing parent', async () => {
+      // projectId is Ada's: Bob may not read it (the guard's Project rule), so it is as absent to him as a missing one.
+      const last = await db.prisma.project.findFirst({ orderBy: { id: 'desc' } });
+      const missing = String(last!.id + 1000);
+      for (const [method, suffix, payload] of [['GET', '', undefined], ['POST', '', { title: 'smuggled' }]] as const) {
+        const theirs = await kernel.inject({ method, url: `/projects/${projectId}/tasks${suffix}`, headers: as(bob), ...(payload ? { payload } : {}) });
+        const none = await kernel.inject({ method, url: `/projects/${missing}/tasks${suffix}`, headers: as(bob), ...(payload ? { payload } : {}) });
+        expect(theirs.statusCode).toBe(404);
+        expect(withoutId(theirs.json(), String(projectId))).toEqual(withoutId(none.json(), missing));
+      }
+      expect(await db.prisma.task.count({ where: { title: 'smuggled' } })).toBe(0);
+      expect((await kernel.inject({ method: 'GET', url: `/projects/${projectId}/tasks`, headers: as(ada) })).statusCode).toBe(200);
     });
 
     it('writes the owner through a relation the condition names (Project.owner → ownerId)', async () => {

@@ -34,6 +34,7 @@ const PATTERNS = {
 type Field = keyof typeof PATTERNS;
 const PARAM = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"([^"\\]*)"|([^\s",]*))\s*$/;
 const DIGEST = /^[A-Za-z0-9_-]{43}$/;
+const USUAL = /^sessionId=([A-Za-z0-9._~-]{1,128}), ts=([0-9]{1,16}), nonce=([A-Za-z0-9_-]{16,128}), sig=([A-Za-z0-9_-]{43})$/;
 
 /**
  * Parses the credentials after `Burrow-Signed ` (`sessionId=…, ts=…, nonce=…, sig=…`;
@@ -42,6 +43,9 @@ const DIGEST = /^[A-Za-z0-9_-]{43}$/;
  */
 export function parseSignedCredential(value: string): SignedCredential | undefined {
   if (value.length > 1024) return undefined;
+  // The form clients send (this package's client among them), in one match; any other order or quoting below.
+  const usual = USUAL.exec(value);
+  if (usual) return { sessionId: usual[1]!, ts: usual[2]!, nonce: usual[3]!, sig: Buffer.from(usual[4]!, 'base64url') };
   const found: Partial<Record<Field, string>> = {};
   for (const part of value.split(',')) {
     const match = PARAM.exec(part);
