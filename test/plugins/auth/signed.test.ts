@@ -1,9 +1,11 @@
 import { createHash, createHmac, randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswords } from 'burrowjs/plugins/auth';
+import { createKernel } from 'burrowjs';
+import { auth, createPasswords, redisSessions, signed } from 'burrowjs/plugins/auth';
+import { memoryLogger } from '../../helpers.js';
 import { canonicalRequest as clientCanonical, createSignedSession, SignedSessionError } from 'burrowjs/client/signed-session';
 import { canonicalRequest as serverCanonical } from '../../../plugins/auth/internal/schemes/signed-request.js';
-import { startSignedServer, type SignedServer } from './signed-harness.js';
+import { signedContract, startSignedServer, type SignedServer } from './signed-harness.js';
 
 const PASSWORD = 'correct horse ☃ battery';
 const passwords = createPasswords({ N: 2 ** 10 });
@@ -286,5 +288,29 @@ describe('signed session: refused requests', () => {
     await expect(forgetful.refresh()).rejects.toThrow(/needs credentials/);
     await forgetful.refresh({ username: 'eve', password: PASSWORD });
     expect((await forgetful.fetch('/things')).status).toBe(200);
+  });
+});
+
+describe('signed(): a secret shared by every instance', () => {
+  const REDIS_URL = process.env.BURROW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const boot = async (signedOptions: Parameters<typeof signed>[0]) => {
+    const { logger, lines } = memoryLogger();
+    const kernel = await createKernel({
+      contract: signedContract() as never,
+      contractCache: false,
+      logger,
+      handlers: Object.fromEntries(['listThings', 'getThing', 'createThing', 'putNote'].map((id) => [id, () => ({ status: 204 })])) as never,
+      plugins: [auth({ schemes: { signedAuth: signed(signedOptions) }, sessions: redisSessions({ redis: REDIS_URL, prefix: 'burrow-test:signed-secret:' }), admin: false })],
+    });
+    return { kernel, warnings: lines.filter((l) => l.level === 'warn').map((l) => String(l.message)) };
+  };
+
+  it('is asked for at boot when sessions are shared (several instances) and none is set', async () => {
+    const without = await boot({});
+    expect(without.warnings.some((w) => w.includes('signed() for signedAuth has no `secret`'))).toBe(true);
+    await without.kernel.close();
+    const withSecret = await boot({ secret: 'the same on every instance' });
+    expect(withSecret.warnings).toEqual([]);
+    await withSecret.kernel.close();
   });
 });

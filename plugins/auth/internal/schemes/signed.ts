@@ -85,6 +85,10 @@ export function signed(options: SignedOptions = {}): SchemeKind {
   return {
     kind: 'signed',
     setup(env: SchemeEnv): SchemeRuntime {
+      if (options.secret === undefined && env.sessions.kind !== 'memory') {
+        // Shared sessions mean several instances: each would answer an unknown name with its own fake salt.
+        env.logger.warn(`auth: signed() for ${env.name} has no \`secret\`: with several instances, set the same one on each, or an unknown user name shows by its salt changing between them`);
+      }
       const handlers = createLoginHandlers(env, { challengeTtl: challengeTtl * 1000, secret });
       const verifier = createVerifier(env, window * 1000);
       return {
