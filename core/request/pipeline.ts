@@ -53,7 +53,10 @@ export function createPipeline(state: PipelineState) {
   async function run(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
     if (state.inflight.closing) throw coreError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', {}, { headers: { connection: 'close', 'retry-after': '1' } });
     if (onRequest.length) {
-      for (const hook of onRequest) await hook(ctx);
+      for (const hook of onRequest) {
+        const done = hook(ctx);
+        if (done) await done;
+      }
       if (ctx.res.writableEnded) return;
     }
 
@@ -74,18 +77,30 @@ export function createPipeline(state: PipelineState) {
     const op = found.match.value;
     ctx.operation = op;
     ctx.params = found.match.params;
-    // Phases without hooks cost a length check: no loop, no await.
-    if (postRouting.length) for (const hook of postRouting) await hook(ctx);
+    // Phases without hooks cost a length check: no loop, no await; a hook that returns nothing is not awaited.
+    if (postRouting.length) for (const hook of postRouting) {
+      const done = hook(ctx);
+      if (done) await done;
+    }
 
-    if (op.security.length) await checkSecurity(ctx, op, state.verifiers, state.schemes);
-    if (postSecurity.length) for (const hook of postSecurity) await hook(ctx);
+    if (op.security.length) {
+      const checked = checkSecurity(ctx, op, state.verifiers, state.schemes);
+      if (checked) await checked;
+    }
+    if (postSecurity.length) for (const hook of postSecurity) {
+      const done = hook(ctx);
+      if (done) await done;
+    }
 
     checkAcceptable(ctx, op);
     const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout, state.multipart);
     if (body) await body;
     validateRequest(ctx, op);
     if (preHandler.length) {
-      for (const hook of preHandler) await hook(ctx);
+      for (const hook of preHandler) {
+        const done = hook(ctx);
+        if (done) await done;
+      }
       if (ctx.res.writableEnded) return;
     }
 

@@ -51,18 +51,44 @@ export const forbid = (detail = 'insufficient rights', reason = 'forbidden'): Ve
  * the rights, else 401 with a challenge per scheme tried; the detail names the
  * scheme(s) that failed.
  */
-export async function checkSecurity(
+export function checkSecurity(
   ctx: RequestContext,
   op: CompiledOperation,
   verifiers: ReadonlyMap<string, Verifier>,
   schemes: Record<string, SecuritySchemeObject>,
+): void | Promise<void> {
+  // The common case, one requirement of one scheme whose verifier answers at once (a cached token): no promise at all.
+  if (op.security.length === 1 && op.security[0]!.length === 1) {
+    const { scheme, scopes } = op.security[0]![0]!;
+    const result = verifiers.get(scheme)!(ctx, { scheme, scopes, definition: schemes[scheme] });
+    if (!isThenable(result) && result.ok) {
+      ctx.auth = { [scheme]: result.principal };
+      ctx.principal = result.principal;
+      return;
+    }
+    return checkAll(ctx, op, verifiers, schemes, result);
+  }
+  return checkAll(ctx, op, verifiers, schemes, undefined);
+}
+
+const isThenable = (value: unknown): value is PromiseLike<VerifyResult> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** Every requirement in turn (`first`: the answer of the first verifier, already asked). */
+async function checkAll(
+  ctx: RequestContext,
+  op: CompiledOperation,
+  verifiers: ReadonlyMap<string, Verifier>,
+  schemes: Record<string, SecuritySchemeObject>,
+  first: VerifyResult | PromiseLike<VerifyResult> | undefined,
 ): Promise<void> {
   const failures: { scheme: string; status: 401 | 403; detail: string; reason: string }[] = [];
   for (const requirement of op.security) {
     const principals: Record<string, unknown> = {};
     let satisfied = true;
     for (const { scheme, scopes } of requirement) {
-      const result = await verifiers.get(scheme)!(ctx, { scheme, scopes, definition: schemes[scheme] });
+      const asked = first ?? verifiers.get(scheme)!(ctx, { scheme, scopes, definition: schemes[scheme] });
+      first = undefined;
+      const result = await asked;
       if (!result.ok) {
         failures.push({ scheme, status: result.status, detail: result.detail, reason: result.reason ?? (result.status === 403 ? 'forbidden' : 'invalid') });
         satisfied = false;

@@ -3,7 +3,7 @@
  * name (or the default for its type), wrapped so that scopes are checked the same
  * way for every kind and failures are published on the bus.
  */
-import { forbid, type Kernel, type RequestContext, type SecuritySchemeObject, type Verifier } from 'burrowjs';
+import { forbid, type Kernel, type RequestContext, type SecuritySchemeObject, type Verifier, type VerifyResult } from 'burrowjs';
 import type { ResolvedAuthOptions } from '../options.js';
 import { basic } from './schemes/basic.js';
 import { session } from './schemes/session.js';
@@ -69,8 +69,7 @@ function suggest(definition: SecuritySchemeObject): string {
  * (OAuth scopes, or roles for other schemes: a principal's groups count as roles).
  */
 function verifierOf(kernel: Kernel, name: string, runtime: SchemeRuntime): Verifier {
-  return async (ctx: RequestContext, { scopes }) => {
-    const result = await runtime.verify(ctx);
+  const settle = (ctx: RequestContext, scopes: readonly string[], result: VerifyResult): VerifyResult => {
     if (!result.ok) {
       if (result.reason !== 'missing') {
         kernel.events.emit('auth.failed', { scheme: name, reason: result.reason ?? 'invalid', address: ctx.req.socket?.remoteAddress, operationId: ctx.operationId });
@@ -83,5 +82,9 @@ function verifierOf(kernel: Kernel, name: string, runtime: SchemeRuntime): Verif
       if (missing.length) return forbid(`missing scope${missing.length > 1 ? 's' : ''} ${missing.join(' ')}`, 'missing-scope');
     }
     return result;
+  };
+  return (ctx, { scopes }) => {
+    const result = runtime.verify(ctx);
+    return result instanceof Promise ? result.then((settled) => settle(ctx, scopes, settled)) : settle(ctx, scopes, result);
   };
 }

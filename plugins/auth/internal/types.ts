@@ -150,8 +150,9 @@ export interface SchemeRuntime {
    * Checks the request's credentials. Answers `allow(principal)` (a {@link Principal}),
    * `deny(detail, reason)` or throws a BurrowError (429 locked, 503 store down).
    * Scopes are checked by the plugin after it (against `principal.scopes` and groups).
+   * May answer at once (a cached token): no promise is then made on the request's path.
    */
-  verify(ctx: RequestContext): Promise<VerifyResult>;
+  verify(ctx: RequestContext): VerifyResult | Promise<VerifyResult>;
   /**
    * Runs in the `preHandler` phase of every request (the body is read by then): a
    * scheme that signed more than headers checks the rest here (the signed-session

@@ -75,18 +75,20 @@ export function jwt(options: JwtOptions): SchemeKind {
       const cache = options.cache === false || options.user === 'lookup' ? undefined : new TokenCache<Principal>(options.cache?.max ?? 10_000, (options.cache?.ttl ?? 60) * 1000);
       if (!cache) return { verify: (ctx) => verifyJwt(env, options, key, algorithms, ctx) };
       return {
-        async verify(ctx) {
+        verify(ctx) {
           const token = readCredential(ctx, env.definition);
           const now = Date.now();
           const known = token === undefined ? undefined : cache.get(token, now);
+          // A token verified a moment ago answers at once, without a promise.
           if (known) return allow(known);
-          const result = await verifyJwt(env, options, key, algorithms, ctx);
-          if (result.ok && token !== undefined) {
-            const principal = result.principal as Principal;
-            const exp = principal.claims?.exp;
-            cache.set(token, principal, now, typeof exp === 'number' ? exp * 1000 : undefined);
-          }
-          return result;
+          return verifyJwt(env, options, key, algorithms, ctx).then((result) => {
+            if (result.ok && token !== undefined) {
+              const principal = result.principal as Principal;
+              const exp = principal.claims?.exp;
+              cache.set(token, principal, now, typeof exp === 'number' ? exp * 1000 : undefined);
+            }
+            return result;
+          });
         },
       };
     },
