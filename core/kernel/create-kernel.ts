@@ -1,6 +1,7 @@
 import { createHooks } from '../plugin/hooks.js';
 import { createRegistry, type Registry } from '../plugin/registry.js';
-import type { Guard } from '../request/access.js';
+import { checkAccess, type Guard } from '../request/access.js';
+import { checkSecurity } from '../request/security.js';
 import { orderPlugins, parsePluginOptions, toEntry, type PluginEntry } from '../plugin/define-plugin.js';
 import { createEventBus } from '../plugin/events.js';
 import { findExtensionUses, checkExtensionUses, isBoundExtensionKey, type ExtensionBinder } from '../plugin/extensions.js';
@@ -59,6 +60,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const inflight: PipelineState['inflight'] = { count: 0, closing: false };
   const stats = { responseViolations: 0 };
   const closers: ShutdownStep[] = [];
+  let authorizeOperation: Kernel['authorize'] | undefined;
   let booted: { document: any; operations: Map<string, CompiledOperation>; handle: Kernel['handle'] } | undefined;
   const ready = (member: string) => {
     if (!booted) throw coreError('BURROW_ERR_KERNEL_NOT_READY', { member });
@@ -88,6 +90,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       return ready('operations').operations;
     },
     handle: (req, res, notFound) => ready('handle').handle(req, res, notFound),
+    authorize: (ctx, operationId) => (ready('authorize'), authorizeOperation!(ctx, operationId)),
     // light-my-request is loaded on first use: a server that never injects does not carry it.
     inject: async (injectOptions) => (await import('light-my-request')).default(ready('inject').handle as never, injectOptions as never) as never,
     listen: lifecycle.listen,
@@ -196,11 +199,20 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   }
   for (const op of operations.values()) op.handler = bound.get(op.id) ?? handlers.get(op.id)!;
 
+  const verifierMap = new Map(security.entries());
+  const schemeObjects = (composed.document.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>;
+  const guardList = guards.entries().map(([, guard]) => guard);
+  authorizeOperation = async (ctx, operationId) => {
+    const op = operations.get(operationId);
+    if (!op) throw coreError('BURROW_ERR_ROUTE_NOT_FOUND', { path: operationId });
+    if (op.security.length) await checkSecurity(ctx, op, verifierMap, schemeObjects);
+    if (guardList.length) await checkAccess(guardList, ctx, { operationId });
+  };
   const handle = createPipeline({
     router,
     hooks,
-    verifiers: new Map(security.entries()),
-    schemes: (composed.document.components?.securitySchemes ?? {}) as Record<string, SecuritySchemeObject>,
+    verifiers: verifierMap,
+    schemes: schemeObjects,
     logger,
     bodyLimit: resolved.bodyLimit,
     bodyTimeout: resolved.bodyTimeout,

@@ -6,6 +6,7 @@ import type { Registry } from '../plugin/registry.js';
 import type { RawHandler, CompiledOperation } from '../request/operation.js';
 import type { Verifier } from '../request/security.js';
 import type { Guard } from '../request/access.js';
+import type { RequestContext } from '../request/context.js';
 import type { ExtensionBinder } from '../plugin/extensions.js';
 import type { ContractFragment } from '../contract/compose.js';
 import type { OpenApiDocument } from '../contract/load.js';
@@ -90,6 +91,13 @@ export interface Kernel {
    * To mount the kernel in Express, use `expressMiddleware(kernel)` from `burrowjs/express`.
    */
   handle(req: IncomingMessage, res: ServerResponse, notFound?: () => void): Promise<void>;
+  /**
+   * Checks that the caller of `ctx` may run an operation it is not routed to — a call
+   * inside a JSON-RPC batch, a batch item: the operation's security requirements
+   * (setting `ctx.principal` as routing would) and every access guard. Throws the
+   * 401/403 problem the operation's own route would answer. Available after boot.
+   */
+  authorize(ctx: RequestContext, operationId: string): Promise<void>;
   /** Serves a request in-process, without a socket. */
   inject(options: InjectOptions | string): Promise<InjectResponse>;
   /** Starts an HTTP server (node:http) serving the kernel, and attaches it. */

@@ -59,3 +59,62 @@ describe('ctx.logWith', () => {
     await kernel.close();
   });
 });
+
+describe('kernel.authorize', () => {
+  it('checks an operation the request is not routed to: its security requirements, then every guard', async () => {
+    const { createKernel, allow, deny } = await import('../../../core/index.js');
+    const seen: string[] = [];
+    const plugin = definePlugin({
+      name: 'rights',
+      setup: (k) =>
+        k.guards.add('rights', {
+          operation: (ctx, target) => {
+            seen.push(`${(ctx.principal as { name?: string } | undefined)?.name ?? 'anonymous'}:${target.operationId}`);
+            if (target.operationId === 'adminOnly') throw coreError('BURROW_ERR_AUTH_FORBIDDEN', { reasons: 'admins only' });
+          },
+        }),
+    });
+    const kernel = await createKernel({
+      contract: {
+        openapi: '3.1.0',
+        info: { title: 'authorize', version: '1' },
+        components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'x-key' } } },
+        security: [{ key: [] }],
+        paths: {
+          '/entry': { post: { operationId: 'entry', security: [], responses: { '204': { description: 'ok' } } } },
+          '/open': { get: { operationId: 'open', security: [], responses: { '204': { description: 'ok' } } } },
+          '/user': { get: { operationId: 'userOnly', responses: { '204': { description: 'ok' } } } },
+          '/admin': { get: { operationId: 'adminOnly', responses: { '204': { description: 'ok' } } } },
+        },
+      } as never,
+      contractCache: false,
+      logger: { level: 'silent' },
+      plugins: [plugin],
+      security: { key: (ctx) => (ctx.headers['x-key'] === 'ada' ? allow({ name: 'ada' }) : deny('no key', 'missing')) },
+      handlers: {
+        entry: async (ctx) => {
+          const results: Record<string, unknown> = {};
+          for (const id of ['open', 'userOnly', 'adminOnly', 'nope']) {
+            try {
+              await kernel.authorize(ctx, id);
+              results[id] = 'ok';
+            } catch (error) {
+              results[id] = (error as { code: string }).code;
+            }
+          }
+          return { status: 200, body: results };
+        },
+        open: () => ({ status: 204 }),
+        userOnly: () => ({ status: 204 }),
+        adminOnly: () => ({ status: 204 }),
+      } as never,
+      responseValidation: { rate: 0 },
+    });
+    const anonymous = await kernel.inject({ method: 'POST', url: '/entry' });
+    expect(anonymous.json()).toEqual({ open: 'ok', userOnly: 'BURROW_ERR_AUTH_UNAUTHENTICATED', adminOnly: 'BURROW_ERR_AUTH_UNAUTHENTICATED', nope: 'BURROW_ERR_ROUTE_NOT_FOUND' });
+    const ada = await kernel.inject({ method: 'POST', url: '/entry', headers: { 'x-key': 'ada' } });
+    expect(ada.json()).toEqual({ open: 'ok', userOnly: 'ok', adminOnly: 'BURROW_ERR_AUTH_FORBIDDEN', nope: 'BURROW_ERR_ROUTE_NOT_FOUND' });
+    expect(seen).toEqual(['anonymous:open', 'anonymous:open', 'ada:userOnly', 'ada:adminOnly']);
+    await kernel.close();
+  });
+});
