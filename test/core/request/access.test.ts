@@ -92,7 +92,7 @@ describe('kernel.authorize', () => {
       plugins: [plugin],
       security: { key: (ctx) => (ctx.headers['x-key'] === 'ada' ? allow({ name: 'ada' }) : deny('no key', 'missing')) },
       handlers: {
-        entry: async (ctx) => {
+        entry: async (ctx: RequestContext) => {
           const results: Record<string, unknown> = {};
           for (const id of ['open', 'userOnly', 'adminOnly', 'nope']) {
             try {
