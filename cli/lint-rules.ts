@@ -1,4 +1,8 @@
 import { BURROW_EXTENSIONS } from '../core/index.js';
+import { RAW_BODY_EXTENSION } from '../core/request/content.js';
+
+/** Markers the kernel itself reads (no plugin binds them), and the object type it reads each on. */
+const CORE_MARKERS: Record<string, string> = { [RAW_BODY_EXTENSION]: 'MediaType' };
 
 /** Where Burrow reads `x-burrow-*` keys: elsewhere they would be ignored. */
 const READ_ON = new Set(['Root', 'PathItem', 'Operation']);
@@ -86,6 +90,7 @@ export function burrowLintPlugin(uses: ExtensionUse[], relative: (file: string) 
             for (const key of Object.keys(node)) {
               if (!key.startsWith('x-burrow-')) continue;
               const here = location.child([key]);
+              if (CORE_MARKERS[key] === type.name) continue;
               const plugin = BURROW_EXTENSIONS[key];
               if (!plugin) {
                 report({ message: `Burrow knows no extension ${key} (known: ${Object.keys(BURROW_EXTENSIONS).join(', ')}).`, location: here.key() });

@@ -8,6 +8,7 @@ import { burrowVersion } from './version.js';
 export const COMMANDS: readonly { name: string; summary: string; load(): Promise<Command> }[] = [
   { name: 'init', summary: 'create a new Burrow project', load: async () => (await import('./init.js')).initCommand },
   { name: 'types', summary: 'generate the handler types of a contract', load: async () => (await import('./types.js')).typesCommand },
+  { name: 'client', summary: 'generate the typed client of a contract (types, service map, createApiClient)', load: async () => (await import('./client.js')).clientCommand },
   { name: 'lint', summary: 'check a contract: OpenAPI schema, Redocly rules, Burrow rules', load: async () => (await import('./lint.js')).lintCommand },
   { name: 'db', summary: 'create, apply and check database migrations (no native engine needed)', load: async () => (await import('./db/command.js')).dbCommand },
   { name: 'scaffold', summary: 'write the contract of a CRUD resource from a Prisma model', load: async () => (await import('./scaffold.js')).scaffoldCommand },

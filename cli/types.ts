@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { loadContract } from '../core/index.js';
+import { loadContract, type OpenApiDocument } from '../core/index.js';
 import { EXIT, parseCommandArgs, UsageError, type Command } from './command.js';
 import { reportLoadFailure } from './load-failure.js';
 
@@ -20,7 +20,44 @@ export const DEFAULT_TYPES_OUTPUT = 'src/generated/api.ts';
 export async function generateTypes(contract: string, options: LoadOptions = {}): Promise<string> {
   const { document } = await loadContract(contract, options);
   const ast = await openapiTS(document as never, { alphabetize: false, exportType: false });
-  return HEADER + astToString(ast);
+  const services = serviceTypes(document);
+  return HEADER + (services ? `${services.imports}\n` : '') + astToString(ast) + (services ? `\n${services.declaration}` : '');
+}
+
+/** The methods of each service the contract declares (`x-burrow-service`), in the contract's order: `{ Calculator: { add: 'calculatorAdd' } }`. */
+export function contractServices(document: OpenApiDocument): Map<string, Map<string, string>> {
+  const found = new Map<string, Map<string, string>>();
+  for (const item of Object.values(document.paths ?? {}) as Record<string, unknown>[]) {
+    for (const method of ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']) {
+      const op = item?.[method] as { operationId?: string; 'x-burrow-service'?: { service?: unknown; method?: unknown } } | undefined;
+      const binding = op?.['x-burrow-service'];
+      if (!op?.operationId || typeof binding?.service !== 'string') continue;
+      const methods = found.get(binding.service) ?? new Map<string, string>();
+      found.set(binding.service, methods);
+      methods.set(typeof binding.method === 'string' ? binding.method : op.operationId, op.operationId);
+    }
+  }
+  return found;
+}
+
+/**
+ * The `Services` interface of a contract that declares services: one member per
+ * service, one `ServiceMethod<operations[...]>` per method, so that
+ * `defineService<Services['Calculator']>(...)` fails tsc when a method is missing or
+ * answers the wrong shape. Undefined when the contract declares none.
+ */
+export function serviceTypes(document: OpenApiDocument, importFrom = 'burrowjs/plugins/services'): { imports: string; declaration: string } | undefined {
+  const services = contractServices(document);
+  if (!services.size) return undefined;
+  const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+  const lines = ['/** The services the contract declares (`x-burrow-service`): implement them with `defineService<Services[\'Name\']>(...)`. */', 'export interface Services {'];
+  for (const [service, methods] of services) {
+    lines.push(`    ${key(service)}: {`);
+    for (const [method, operationId] of methods) lines.push(`        ${key(method)}: ServiceMethod<operations[${JSON.stringify(operationId)}]>;`);
+    lines.push('    };');
+  }
+  lines.push('}', '');
+  return { imports: `import type { ServiceMethod } from ${JSON.stringify(importFrom)};\n`, declaration: lines.join('\n') };
 }
 
 /** Generates the types of `contract` into `output`, creating its folder. */

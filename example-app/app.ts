@@ -3,7 +3,13 @@ import { createKernel, type KernelOptions } from 'burrowjs';
 import { auth, prismaUsers, redisSessions, signed, type AdminSeed, type GroupOptions, type LockoutOptions, type SessionStore } from 'burrowjs/plugins/auth';
 import { openapiDocs } from 'burrowjs/plugins/openapi-docs';
 import { resources } from 'burrowjs/plugins/resources';
+import { services } from 'burrowjs/plugins/services';
 import { createPrismaClient, resolveDatabase, SCHEMAS, type Provider } from './db.js';
+import { calculator } from './services/calculator.js';
+import { cart } from './services/cart.js';
+import { exampleErrors } from './services/errors.js';
+import { importService } from './services/import.js';
+import { report } from './services/report.js';
 
 /** The example's contract file. */
 export const CONTRACT = fileURLToPath(new URL('./openapi/api.yaml', import.meta.url));
@@ -11,13 +17,20 @@ export const CONTRACT = fileURLToPath(new URL('./openapi/api.yaml', import.meta.
 /**
  * The groups of the example (a user's `role` is their group). `admin` may do
  * everything; `member` reads projects, tags and users, works on tasks (only their own:
- * the contract's `x-burrow-rights` owner rule) and comments on them.
+ * the contract's `x-burrow-rights` owner rule), comments on them, and uses the services
+ * (Calculator is public; Cart, Report and Import are granted here, with the release of
+ * an Import instance the services plugin contributes).
  */
 export const GROUPS: Record<'admin' | 'member', GroupOptions> = {
   admin: { rights: '*', sessionTimeout: 3600 },
   member: {
     sessionTimeout: 1800,
     rights: {
+      operations: [
+        ...['cartAddItem', 'cartView', 'cartClear'],
+        ...['reportSummary', 'reportRefresh'],
+        ...['importAddRows', 'importCommit', 'importDiscard', 'importReleaseInstance'],
+      ],
       resources: {
         Task: ['read', 'create', 'update', 'delete'],
         Project: ['read'],
@@ -55,9 +68,10 @@ export interface ExampleKernelOptions extends Partial<KernelOptions> {
 
 /**
  * Boots the example app's kernel: the contract, served by the resources plugin from the
- * Prisma models (no handler code), secured by the auth plugin (users from the User
- * model, groups `admin` and `member`), and the `openapi-docs` plugin. Tests call it with
- * their own client and logger; `server.ts` calls it to serve.
+ * Prisma models (no handler code) and by the services plugin (Calculator, Cart, Report,
+ * Import in `services/`, over REST and JSON-RPC at `POST /rpc`), secured by the auth
+ * plugin (users from the User model, groups `admin` and `member`), and the `openapi-docs`
+ * plugin. Tests call it with their own client and logger; `server.ts` calls it to serve.
  */
 export async function createExampleKernel(options: ExampleKernelOptions = {}) {
   const { prisma, provider, plugins = [], redis = process.env.REDIS_URL || undefined, sessions, lockout, admin, ...rest } = options;
@@ -89,6 +103,8 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
           target.resource?.model === 'Comment' && !principal.groups.includes('admin') ? [{ where: { task: { assigneeId: Number(principal.id) } } }] : undefined,
         ...(admin !== undefined ? { admin } : {}),
       }),
+      // The services see the Prisma client as `context.prisma` (Report reads through it, Import writes).
+      services({ services: [calculator, cart, report, importService], context: { prisma: client }, errors: [exampleErrors] }),
       ...plugins,
     ],
   });

@@ -17,7 +17,7 @@ import { createMultipartReader, type ResolvedMultipartOptions } from './multipar
  * The body is read under the most specific content key its media type matches, and
  * parsed as its media type says: JSON (`+json` types included), a form, multipart
  * (see `multipart.ts`), text as a string, anything else — or a schema that describes
- * bytes — as a Buffer.
+ * bytes, or a content key marked `x-burrow-raw-body` — as a Buffer.
  */
 export function readBody(
   ctx: RequestContext,
@@ -48,7 +48,9 @@ export function readBody(
   ctx.bodyContentKey = content.key;
   // A host app's body parser (express.json()) may have consumed the stream already: take what it parsed.
   if ((req as { body?: unknown }).body !== undefined || req.readableEnded) {
-    ctx.body = (req as { body?: unknown }).body;
+    const taken = (req as { body?: unknown }).body;
+    // A raw body stays bytes (unvalidated) even when the host parsed it: re-encoded as the JSON it was.
+    ctx.body = content.raw && taken !== undefined && !Buffer.isBuffer(taken) && typeof taken !== 'string' ? Buffer.from(JSON.stringify(taken)) : taken;
     return undefined;
   }
   const kind: BodyKind = content.bytes ? 'bytes' : bodyKindOf(type);

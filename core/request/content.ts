@@ -3,10 +3,18 @@ import { admitsText, bodyKindOf, bySpecificity, contentTypeHeader, isBinarySchem
 import { compileFormPlan, type EncodingObject, type FormPlan } from './form-body.js';
 import { compileMultipartPlan, type MultipartPlan } from './multipart.js';
 
+/**
+ * The marker of a Media Type Object whose body the handler reads itself (see
+ * {@link BodyContent.raw}). Read by core, not bound by a plugin.
+ */
+export const RAW_BODY_EXTENSION = 'x-burrow-raw-body';
+
 /** A Media Type Object as the dereferenced contract holds it. */
 interface MediaTypeObject {
   schema?: SchemaLike;
   encoding?: Record<string, EncodingObject>;
+  /** The handler reads the body itself: see {@link BodyContent.raw}. */
+  'x-burrow-raw-body'?: boolean;
 }
 
 /** One content key of a request body, and how a body under it is read: worked out at boot. */
@@ -16,6 +24,13 @@ export interface BodyContent {
   readonly range: MediaRange;
   /** Its schema describes bytes, or it is a range without a schema: the body is handed over as a Buffer. */
   readonly bytes: boolean;
+  /**
+   * The Media Type Object says `x-burrow-raw-body: true`: the body is handed over as its
+   * bytes (a Buffer), neither parsed nor validated — its schema only documents it. For a
+   * handler that answers malformed bodies in its own words (a JSON-RPC endpoint answers
+   * invalid JSON with its -32700, not a 400 problem). Size limit and media type still apply.
+   */
+  readonly raw: boolean;
   /** A text body under it is checked against its schema (the schema describes a string). */
   readonly checksText: boolean;
   /** How a form body is read (`application/x-www-form-urlencoded` keys). */
@@ -58,12 +73,14 @@ export function compileBodySpec(op: EngineOperation): BodySpec | undefined {
     if (!range) continue;
     const media = requestBody.content[key] ?? {};
     const kind = bodyKindOf(range);
+    const raw = media[RAW_BODY_EXTENSION] === true;
     contents.push({
       key,
       range,
-      bytes: isBinarySchema(media.schema) || (media.schema === undefined && range.level < 2),
+      raw,
+      bytes: raw || isBinarySchema(media.schema) || (media.schema === undefined && range.level < 2),
       // A JSON string is JSON: only text parsed from a text (or unknown) media type is spared a schema of another shape.
-      checksText: kind === 'json' || kind === 'form' || kind === 'multipart' || admitsText(media.schema),
+      checksText: !raw && (kind === 'json' || kind === 'form' || kind === 'multipart' || admitsText(media.schema)),
       form: kind === 'form' ? compileFormPlan(media.schema, media.encoding) : undefined,
       multipart: kind === 'multipart' ? compileMultipartPlan(media.schema, media.encoding) : undefined,
     });
