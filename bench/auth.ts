@@ -20,12 +20,10 @@
  * --warmup S (1, before each window) · --connections N (32)
  */
 import { createHash, createHmac, randomBytes, scryptSync } from 'node:crypto';
-import net from 'node:net';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flag, option } from './lib/args.js';
-import { startBenchServer, type BenchServer } from './lib/server.js';
-import { cpuTicks, hasCommand, pin, ticksToUs } from './lib/proc.js';
+import type { BenchServer } from './lib/server.js';
+import { closedLoop, startPinnedServer } from './lib/raw-http.js';
 import { exitOnSignal, ready } from './lib/server-common.js';
 
 const QUICK = flag('quick');
@@ -81,17 +79,7 @@ async function serve(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const canPin = hasCommand('taskset');
-  const bench = fileURLToPath(import.meta.url);
-  const server = await startBenchServer([process.execPath, '--conditions=burrowjs-source', '--import', 'tsx', bench, '--serve'], {
-    id: 'auth-burrow',
-    cwd: dirname(dirname(bench)),
-    timeoutMs: 60_000,
-  });
-  if (canPin) {
-    pin(server.pid, 0);
-    pin(process.pid, 1);
-  }
+  const { server, pinned: canPin } = await startPinnedServer(fileURLToPath(import.meta.url), 'auth-burrow');
   try {
     const credentials = await prepare(server.port);
     // JIT first: every variant's path compiled before any window counts.
@@ -178,51 +166,9 @@ function requestsFor(variant: Variant, credentials: Credentials, count: number):
   return { next: () => (i < count ? pool!.subarray(i * size, ++i * size) : undefined) };
 }
 
-/** Sends requests on CONNECTIONS keep-alive sockets, each waiting for its answer, for `seconds`. */
-async function load(server: BenchServer, requests: { next(): Buffer | undefined }, seconds: number) {
-  const ticks0 = cpuTicks(server.pid);
-  const started = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
-  let ok = 0;
-  let errors = 0;
-  let exhausted = false;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, () => new Promise<void>((resolve, reject) => {
-      const socket = net.connect(server.port, '127.0.0.1');
-      socket.setNoDelay(true);
-      let buffer = Buffer.alloc(0);
-      const send = () => {
-        const request = Date.now() < deadline ? requests.next() : undefined;
-        if (!request) {
-          if (Date.now() < deadline) exhausted = true;
-          socket.end();
-          return resolve();
-        }
-        socket.write(request);
-      };
-      socket.on('connect', send);
-      socket.on('error', reject);
-      socket.on('data', (chunk) => {
-        buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-        for (;;) {
-          const end = buffer.indexOf('\r\n\r\n');
-          if (end === -1) return;
-          const headers = buffer.toString('latin1', 0, end);
-          const length = /\r\ncontent-length:\s*(\d+)/i.exec(headers);
-          if (!length) return reject(new Error(`an answer without Content-Length: ${headers.slice(0, 200)}`));
-          const total = end + 4 + Number(length[1]);
-          if (buffer.length < total) return;
-          if (headers.startsWith('HTTP/1.1 200')) ok++;
-          else errors++;
-          buffer = buffer.subarray(total);
-          send();
-        }
-      });
-    })),
-  );
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const done = ok + errors;
-  return { rps: done / elapsed, cpuUs: ticksToUs(cpuTicks(server.pid) - ticks0) / Math.max(1, done), errors, exhausted };
+/** One window of `requests` on CONNECTIONS keep-alive sockets. */
+function load(server: BenchServer, requests: { next(): Buffer | undefined }, seconds: number) {
+  return closedLoop(server, { connections: CONNECTIONS, seconds, next: () => requests.next() });
 }
 
 if (flag('serve')) await serve();

@@ -22,12 +22,10 @@
  * --duration S (3) · --warmup S (1, before each window) · --connections N (32) ·
  * --batch-reps N (200) · --adapter express|node (express, as `npm start` serves)
  */
-import net from 'node:net';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flag, option } from './lib/args.js';
-import { cpuTicks, hasCommand, pin, ticksToUs } from './lib/proc.js';
-import { startBenchServer, type BenchServer } from './lib/server.js';
+import type { BenchServer } from './lib/server.js';
+import { closedLoop, connection, startPinnedServer } from './lib/raw-http.js';
 import { exitOnSignal, ready } from './lib/server-common.js';
 
 const QUICK = flag('quick');
@@ -104,17 +102,7 @@ const REQUESTS: Record<Variant, Buffer> = {
 const CALLS: Record<Variant, number> = { plain: 1, rest: 1, jsonrpc: 1, batch: BATCH };
 
 async function main(): Promise<void> {
-  const canPin = hasCommand('taskset');
-  const bench = fileURLToPath(import.meta.url);
-  const server = await startBenchServer([process.execPath, '--conditions=burrowjs-source', '--import', 'tsx', bench, '--serve', '--adapter', ADAPTER], {
-    id: 'services-burrow',
-    cwd: dirname(dirname(bench)),
-    timeoutMs: 60_000,
-  });
-  if (canPin) {
-    pin(server.pid, 0);
-    pin(process.pid, 1);
-  }
+  const { server, pinned: canPin } = await startPinnedServer(fileURLToPath(import.meta.url), 'services-burrow', ['--adapter', ADAPTER]);
   try {
     await check(server.port);
     // JIT first: every variant's path compiled before any window counts.
@@ -166,48 +154,6 @@ async function check(port: number): Promise<void> {
   expectSame('invalid body', (await send('/calculator/add', { a: 1 })).status, 400);
 }
 
-/** One keep-alive connection that sends a request and resolves with the answer's status once it is complete. */
-function connection(port: number): Promise<{ request(bytes: Buffer): Promise<number>; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
-    let buffer: Buffer = Buffer.alloc(0);
-    let waiting: ((status: number) => void) | undefined;
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-      const answer = complete(buffer);
-      if (!answer) return;
-      buffer = buffer.subarray(answer.length);
-      const done = waiting;
-      waiting = undefined;
-      done?.(answer.status);
-    });
-    socket.on('connect', () =>
-      resolve({
-        request: (bytes) =>
-          new Promise<number>((done) => {
-            waiting = done;
-            socket.write(bytes);
-          }),
-        close: () => socket.end(),
-      }),
-    );
-  });
-}
-
-/** The status and length of the first complete HTTP answer in `buffer`, if there is one. */
-function complete(buffer: Buffer): { status: number; length: number } | undefined {
-  const end = buffer.indexOf('\r\n\r\n');
-  if (end === -1) return undefined;
-  const headers = buffer.toString('latin1', 0, end);
-  const length = /\r\ncontent-length:\s*(\d+)/i.exec(headers);
-  if (!length) throw new Error(`an answer without Content-Length: ${headers.slice(0, 200)}`);
-  const total = end + 4 + Number(length[1]);
-  if (buffer.length < total) return undefined;
-  return { status: Number(headers.slice(9, 12)), length: total };
-}
-
 /** 100 sequential REST calls against one batch of 100, alternating on one connection; medians in ms. */
 async function batchWallTime(port: number): Promise<{ separateMs: number; batchMs: number }> {
   const conn = await connection(port);
@@ -236,26 +182,9 @@ async function batchWallTime(port: number): Promise<{ separateMs: number; batchM
   return { separateMs: median(separate), batchMs: median(batch) };
 }
 
-/** Sends `request` on CONNECTIONS keep-alive sockets, each waiting for its answer, for `seconds`. */
-async function load(server: BenchServer, request: Buffer, seconds: number) {
-  const ticks0 = cpuTicks(server.pid);
-  const started = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
-  let ok = 0;
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      const conn = await connection(server.port);
-      while (Date.now() < deadline) {
-        if ((await conn.request(request)) === 200) ok++;
-        else errors++;
-      }
-      conn.close();
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const done = ok + errors;
-  return { rps: done / elapsed, cpuUs: ticksToUs(cpuTicks(server.pid) - ticks0) / Math.max(1, done), errors };
+/** One window of `request` on CONNECTIONS keep-alive sockets. */
+function load(server: BenchServer, request: Buffer, seconds: number) {
+  return closedLoop(server, { connections: CONNECTIONS, seconds, next: () => request });
 }
 
 if (flag('serve')) await serve();
