@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { ERRORS_MD, errorsMarkdown } from '../../../cli/errors-doc.js';
 import { resourceErrors } from '../../../plugins/resources/index.js';
 import { authErrors } from '../../../plugins/auth/index.js';
+import { healthErrors } from '../../../plugins/health/index.js';
 import { serviceErrors } from '../../../plugins/services/index.js';
 import { BurrowError, CORE_ERRORS, coreError, defineErrors, toProblem } from '../../../core/index.js';
 
@@ -13,7 +14,7 @@ describe('error registry', () => {
     expect(current).toBe(await errorsMarkdown(current));
     const rows = [...current.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
     // The core's codes first, then each built-in plugin's (by folder name).
-    const plugins = [authErrors, resourceErrors, serviceErrors].flatMap((family) => Object.entries(family.specs).map(([code, spec]) => [code, spec.status]));
+    const plugins = [authErrors, healthErrors, resourceErrors, serviceErrors].flatMap((family) => Object.entries(family.specs).map(([code, spec]) => [code, spec.status]));
     expect(rows).toEqual([...Object.entries(CORE_ERRORS).map(([code, spec]) => [code, spec.status]), ...plugins]);
   });
 

@@ -1,0 +1,62 @@
+/** Options of the `health` plugin, as the application passes them. */
+export interface HealthOptions {
+  /** Where the probes are served: `<path>/live` and `<path>/ready`. Default: `/health`. */
+  path?: string;
+  /** Milliseconds each readiness check may take; one that takes longer counts as failing. Default: `2000`. */
+  timeout?: number;
+  /** The tag of the contributed operations. Default: `health`. */
+  tag?: string;
+}
+
+/** The options after defaults are applied. */
+export interface ResolvedHealthOptions {
+  path: string;
+  timeout: number;
+  tag: string;
+}
+
+/** The defaults of {@link HealthOptions}. */
+export const HEALTH_DEFAULTS: Readonly<ResolvedHealthOptions> = { path: '/health', timeout: 2000, tag: 'health' };
+
+const KEYS = ['path', 'timeout', 'tag'] as const;
+
+// Literal segments only: a {template}, a query or a trailing slash would make the probe paths ambiguous.
+const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+// setTimeout's ceiling: a larger delay fires at once.
+const MAX_TIMER = 2_147_483_647;
+
+/**
+ * Checks the options and merges them with the defaults. Every problem is reported in
+ * one message; the kernel turns it into `BURROW_ERR_BOOT_PLUGIN_OPTIONS` naming the plugin.
+ *
+ * @example
+ * parseHealthOptions({ timeout: 500 }) // { path: '/health', timeout: 500, tag: 'health' }
+ */
+export function parseHealthOptions(input: unknown): ResolvedHealthOptions {
+  if (input === undefined) return { ...HEALTH_DEFAULTS };
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new Error(`options must be an object (${KEYS.join(', ')}), got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+  }
+  const given = input as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(given)) {
+    if (!(KEYS as readonly string[]).includes(key)) problems.push(`unknown option "${key}" (options are: ${KEYS.join(', ')})`);
+  }
+  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
+    problems.push(`path must be a path such as "/health" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
+  }
+  const { timeout } = given;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMER)) {
+    problems.push(`timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER}, got ${JSON.stringify(timeout)}`);
+  }
+  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
+    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  return {
+    path: (given.path as string | undefined) ?? HEALTH_DEFAULTS.path,
+    timeout: (timeout as number | undefined) ?? HEALTH_DEFAULTS.timeout,
+    tag: (given.tag as string | undefined) ?? HEALTH_DEFAULTS.tag,
+  };
+}
