@@ -7,7 +7,7 @@ export { createKernel } from './kernel/create-kernel.js';
 export type { KernelOptions } from './kernel/options.js';
 export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, Listening } from './kernel/types.js';
 export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
-export { definePlugin, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
+export { definePlugin, readOptions, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
 export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AppHook, type Hooks } from './plugin/hooks.js';
 export { createRegistry, type Registry } from './plugin/registry.js';
 export { createEventBus, type EventBus, type BurrowEvents, type EventName, type EventListener } from './plugin/events.js';

@@ -101,3 +101,24 @@ export function parsePluginOptions<O>(plugin: Plugin<O>, input: unknown): O {
     throw coreError('BURROW_ERR_BOOT_PLUGIN_OPTIONS', { problems: `plugin "${plugin.name}": ${reason}` }, { cause: error });
   }
 }
+
+/**
+ * The start of an options parser: `input` must be an object (else it throws, naming the
+ * keys), and every key it has must be one of `keys` (else a problem per unknown key).
+ * The parser adds its own checks to `problems` and throws them all in one message.
+ *
+ * @example
+ * const { given, problems } = readOptions(input, ['path', 'timeout'])
+ * if (given.timeout !== undefined && typeof given.timeout !== 'number') problems.push('timeout must be a number')
+ * if (problems.length) throw new Error(problems.join('; '))
+ */
+export function readOptions(input: unknown, keys: readonly string[]): { given: Record<string, unknown>; problems: string[] } {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new Error(`options must be an object (${keys.join(', ')}), got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+  }
+  const given = input as Record<string, unknown>;
+  const problems = Object.keys(given)
+    .filter((key) => !keys.includes(key))
+    .map((key) => `unknown option "${key}" (options are: ${keys.join(', ')})`);
+  return { given, problems };
+}

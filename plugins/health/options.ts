@@ -1,3 +1,5 @@
+import { readOptions } from 'burrowjs';
+
 /** Options of the `health` plugin, as the application passes them. */
 export interface HealthOptions {
   /** Where the probes are served: `<path>/live` and `<path>/ready`. Default: `/health`. */
@@ -35,14 +37,7 @@ const MAX_TIMER = 2_147_483_647;
  */
 export function parseHealthOptions(input: unknown): ResolvedHealthOptions {
   if (input === undefined) return { ...HEALTH_DEFAULTS };
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new Error(`options must be an object (${KEYS.join(', ')}), got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
-  }
-  const given = input as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(given)) {
-    if (!(KEYS as readonly string[]).includes(key)) problems.push(`unknown option "${key}" (options are: ${KEYS.join(', ')})`);
-  }
+  const { given, problems } = readOptions(input, KEYS);
   if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
     problems.push(`path must be a path such as "/health" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
   }

@@ -1,3 +1,5 @@
+import { readOptions } from 'burrowjs';
+
 /** Options of the `openapi-docs` plugin, as the application passes them. */
 export interface OpenapiDocsOptions {
   /** Where Swagger UI is served: `GET <docsPath>` redirects to `<docsPath>/`, the page. Default: `/docs`. */
@@ -42,14 +44,7 @@ const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
  */
 export function parseOpenapiDocsOptions(input: unknown): ResolvedOpenapiDocsOptions {
   if (input === undefined) return { ...OPENAPI_DOCS_DEFAULTS };
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new Error(`options must be an object (${KEYS.join(', ')}), got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
-  }
-  const given = input as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(given)) {
-    if (!(KEYS as readonly string[]).includes(key)) problems.push(`unknown option "${key}" (options are: ${KEYS.join(', ')})`);
-  }
+  const { given, problems } = readOptions(input, KEYS);
   for (const key of ['docsPath', 'specPath'] as const) {
     const value = given[key];
     if (value !== undefined && (typeof value !== 'string' || !PATH.test(value))) {

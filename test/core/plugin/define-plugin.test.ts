@@ -122,3 +122,21 @@ describe('plugins', () => {
     expect(log).toEqual(['b-close', 'a-close', 'a-step']);
   });
 });
+
+describe('readOptions', () => {
+  it('takes an object and lists every unknown key as a problem', async () => {
+    const { readOptions } = await import('../../../core/index.js');
+    expect(readOptions({ path: '/x', colour: 'red', size: 1 }, ['path'])).toEqual({
+      given: { path: '/x', colour: 'red', size: 1 },
+      problems: ['unknown option "colour" (options are: path)', 'unknown option "size" (options are: path)'],
+    });
+    expect(readOptions({}, ['path']).problems).toEqual([]);
+  });
+
+  it('refuses what is not an object, naming what it got and the keys', async () => {
+    const { readOptions } = await import('../../../core/index.js');
+    expect(() => readOptions(null, ['path', 'tag'])).toThrow('options must be an object (path, tag), got null');
+    expect(() => readOptions([1], ['path'])).toThrow('got an array');
+    expect(() => readOptions('x', ['path'])).toThrow('got string');
+  });
+});
