@@ -44,7 +44,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { flag, option } from './lib/args.js';
-import { startBenchServer } from './lib/server.js';
+import { startBenchServer, type BenchServer } from './lib/server.js';
 import { runLoad as runSharedLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { openPrisma, type AnyPrisma, type Provider } from './servers/resources-common.js';
@@ -226,15 +226,9 @@ async function removeCreated(db: Database): Promise<number> {
 
 type ServerName = 'burrow' | 'express';
 
-interface Running {
+interface Running extends BenchServer {
   name: ServerName;
   provider: Provider;
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  ready: Record<string, unknown>;
-  stderr: string[];
-  count(): Promise<number>;
   stop(): Promise<void>;
 }
 

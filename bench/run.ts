@@ -20,7 +20,7 @@
  *   --out FILE           default bench/RESULTS.md (bench/RESULTS-quick.md with --quick)
  *   --profile            do not benchmark: profile Burrow under load (bench/profile.ts)
  */
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -29,7 +29,7 @@ import { ROUTES, type BenchRoute } from './lib/contract.js';
 import { flag, option } from './lib/args.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { runLoad, type LoadResult } from './lib/load.js';
-import { startBenchServer } from './lib/server.js';
+import { startBenchServer, type BenchServer } from './lib/server.js';
 import { compileServers, compiledScript } from './lib/compile.js';
 import type { RouterFigure } from './router.js';
 
@@ -94,14 +94,8 @@ interface Sample {
   retries: number;
 }
 
-interface Running {
+interface Running extends BenchServer {
   config: Config;
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  ready: Record<string, unknown>;
-  stderr: string[];
-  count(): Promise<number>;
 }
 
 const log = (...a: unknown[]) => console.log(...a);

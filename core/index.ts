@@ -20,6 +20,8 @@ export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResu
 export { checkAccess, recordConditions, type Guard, type AccessTarget, type RecordCondition } from './request/access.js';
 export type { CompiledOperation, RequiredScheme, RawHandler } from './request/operation.js';
 export { validateBody } from './request/input.js';
+export { splitQuery, decodeQueryComponent, decodePercent, type RawQuery } from './request/parameters/query-string.js';
+export { splitCookies } from './request/parameters/cookie-header.js';
 export { defineHandlers, type Handlers, type Handler, type HandlerContext, type ReplyOf, type BodyOf, type HandlerMap } from './request/handler-types.js';
 export type { Reply, ResponseValidationOptions } from './response/reply.js';
 export type { MultipartOptions, UploadedFile } from './request/multipart.js';

@@ -3,7 +3,7 @@
  * `Authorization` header's value for an `http` scheme (after its scheme word), the
  * header, query parameter or cookie an `apiKey` scheme names.
  */
-import type { RequestContext, SecuritySchemeObject } from 'burrowjs';
+import { decodePercent, decodeQueryComponent, splitCookies, splitQuery, type RequestContext, type SecuritySchemeObject } from 'burrowjs';
 
 /** The credential of `definition` in the request, or undefined when absent. */
 export function readCredential(ctx: RequestContext, definition: SecuritySchemeObject): string | undefined {
@@ -34,24 +34,16 @@ function headerValue(ctx: RequestContext, name: string): string | undefined {
 
 /** A query parameter's first value (form-decoded), from the raw query string. */
 export function queryValue(rawQuery: string, name: string): string | undefined {
-  if (!rawQuery) return undefined;
-  for (const [key, value] of new URLSearchParams(rawQuery)) if (key === name) return value || undefined;
-  return undefined;
+  return rawQuery ? firstValue(splitQuery(rawQuery)[name], decodeQueryComponent) : undefined;
 }
 
-/** A cookie's value (percent-decoded when it decodes), from the `Cookie` header. */
+/** A cookie's value (percent-decoded), from the `Cookie` header; the most specific when sent twice. */
 export function cookieValue(ctx: RequestContext, name: string): string | undefined {
   const header = headerValue(ctx, 'cookie');
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
-    const raw = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-    try {
-      return decodeURIComponent(raw) || undefined;
-    } catch {
-      return raw || undefined;
-    }
-  }
-  return undefined;
+  return header ? firstValue(splitCookies(header)[name], decodePercent) : undefined;
+}
+
+function firstValue(value: string | string[] | undefined, decode: (raw: string) => string): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first ? decode(first) || undefined : undefined;
 }
