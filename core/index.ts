@@ -4,8 +4,8 @@
  * `burrowjs/express`; each plugin has its own subpath (`burrowjs/plugins/<name>`).
  */
 export { createKernel } from './kernel/create-kernel.js';
-export type { KernelOptions } from './kernel/options.js';
-export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, Listening } from './kernel/types.js';
+export type { KernelOptions, TrustProxy } from './kernel/options.js';
+export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, Listening, RouteLookup } from './kernel/types.js';
 export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
 export { definePlugin, readOptions, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
 export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AppHook, type Hooks } from './plugin/hooks.js';

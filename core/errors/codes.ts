@@ -50,6 +50,27 @@ export const CORE_ERRORS = {
     means: 'The client stopped sending the body before it was complete (`bodyTimeout`, 30 s by default). The connection is closed.',
     do: 'Send the whole body promptly; check proxies that buffer uploads.',
   },
+  BURROW_ERR_REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'The request headers are too large',
+    detail: 'the request line and headers exceed the server limit of {limit} bytes',
+    means: "Node's HTTP parser refused the request before it reached Burrow: its headers are larger than `maxHeaderSize` (16 KiB by default). The connection is closed.",
+    do: 'Send fewer or smaller headers (large cookies are the usual cause).',
+  },
+  BURROW_ERR_REQUEST_MALFORMED: {
+    status: 400,
+    title: 'The request is not well-formed HTTP',
+    detail: 'the request could not be parsed as HTTP/1.1: {reason}',
+    means: "Node's HTTP parser refused the request before it reached Burrow (a broken request line, header or chunked encoding). The connection is closed.",
+    do: 'Send a well-formed HTTP/1.1 request.',
+  },
+  BURROW_ERR_REQUEST_HEADERS_TIMEOUT: {
+    status: 408,
+    title: 'The request did not arrive in time',
+    detail: 'the request did not arrive within the server timeout',
+    means: 'The request line and headers (`headersTimeout`) or the whole request (`requestTimeout`) took longer than the server allows. The connection is closed.',
+    do: 'Send the request promptly; check proxies between the client and the server.',
+  },
   BURROW_ERR_REQUEST_BODY_TOO_LARGE: {
     status: 413,
     title: 'The request body is larger than the configured limit',
@@ -147,6 +168,13 @@ export const CORE_ERRORS = {
     detail: 'an unexpected error occurred; the request id identifies it in the server log',
     means: 'Something failed that Burrow did not expect. The body reveals nothing; the log line with the same request id has everything.',
     do: 'Report the `requestId` to the operators.',
+  },
+  BURROW_ERR_HANDLER_TIMEOUT: {
+    status: 503,
+    title: 'The operation did not answer in time',
+    detail: '{operationId} did not answer within {timeout} ms',
+    means: "The handler took longer than the operation's timeout (`x-burrow-timeout`, or the kernel's `handlerTimeout`); its `signal` was aborted and its late answer is discarded.",
+    do: 'Retry later after `Retry-After` seconds; if it persists, ask the operators which dependency is slow.',
   },
   BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN: {
     status: 503,

@@ -61,7 +61,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const stats = { responseViolations: 0 };
   const closers: ShutdownStep[] = [];
   let authorizeOperation: Kernel['authorize'] | undefined;
-  let booted: { document: any; operations: Map<string, CompiledOperation>; handle: Kernel['handle'] } | undefined;
+  let booted: { document: any; operations: Map<string, CompiledOperation>; handle: Kernel['handle']; route: Kernel['route'] } | undefined;
   const ready = (member: string) => {
     if (!booted) throw coreError('BURROW_ERR_KERNEL_NOT_READY', { member });
     return booted;
@@ -89,7 +89,11 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     get operations() {
       return ready('operations').operations;
     },
+    get closing() {
+      return inflight.closing;
+    },
     handle: (req, res, notFound) => ready('handle').handle(req, res, notFound),
+    route: (method, path) => ready('route').route(method, path),
     authorize: (ctx, operationId) => (ready('authorize'), authorizeOperation!(ctx, operationId)),
     // light-my-request is loaded on first use: a server that never injects does not carry it.
     inject: async (injectOptions) => (await import('light-my-request')).default(ready('inject').handle as never, injectOptions as never) as never,
@@ -221,8 +225,14 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     inflight,
     stats,
     typeBase: problemTypeBase(resolved.typeBase, resolved.catalogPath),
+    trustProxy: resolved.trustProxy,
   });
-  booted = { document: composed.document, operations, handle };
+  const route: Kernel['route'] = (method, path) => {
+    const found = router.find(method.toLowerCase(), path);
+    if (found.kind === 'found') return { kind: 'found', operation: found.match.value, params: found.match.params };
+    return found.kind === 'method' ? { kind: 'method', allowed: found.allowed } : { kind: 'none' };
+  };
+  booted = { document: composed.document, operations, handle, route };
 
   if (resolved.compile === 'eager') kernel.compileAll();
   else if (resolved.compile === 'background') {

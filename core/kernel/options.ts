@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import proxyaddr from 'proxy-addr';
 import type { ContractSource } from '../contract/load.js';
 import type { ContractCache } from '../contract/validate-document.js';
 import type { Plugin, PluginEntry } from '../plugin/define-plugin.js';
@@ -62,7 +63,20 @@ export interface KernelOptions {
    * e.g. behind a proxy that rewrites paths. Without either, `type` is `about:blank`.
    */
   errorCatalog?: { path?: string | false; typeBase?: string };
+  /**
+   * Which proxies in front of the server are trusted to say who the client is in
+   * `X-Forwarded-For` (read by `ctx.ip`: rate limits, lockouts, statistics). Default:
+   * `false`, none — `ctx.ip` is the socket's peer. As Express's `trust proxy` and
+   * [proxy-addr](https://github.com/jshttp/proxy-addr): addresses and CIDR ranges
+   * (`['10.0.0.0/8', '127.0.0.1']`), the names `loopback`, `linklocal`, `uniquelocal`,
+   * a number of hops, `true` (every hop: only behind a proxy that overwrites the
+   * header), or `(address, hop) => boolean`.
+   */
+  trustProxy?: TrustProxy;
 }
+
+/** Which proxies are trusted to name the client in `X-Forwarded-For` (see {@link KernelOptions.trustProxy}). */
+export type TrustProxy = boolean | number | string | readonly string[] | ((address: string, hop: number) => boolean);
 
 /** The options after defaults are applied and checked. */
 export interface ResolvedKernelOptions {
@@ -76,6 +90,8 @@ export interface ResolvedKernelOptions {
   closeTimeout: number;
   catalogPath: string | undefined;
   typeBase: string | undefined;
+  /** `undefined` when no proxy is trusted (`ctx.ip` is the socket's peer). */
+  trustProxy: ((address: string, hop: number) => boolean) | undefined;
 }
 
 /** setTimeout's limit: a longer delay fires after 1 ms (Node warns TimeoutOverflowWarning). */
@@ -124,7 +140,24 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
     closeTimeout: positive('closeTimeout', options.closeTimeout, 10_000, MAX_TIMER),
     catalogPath,
     typeBase: catalog.typeBase,
+    trustProxy: resolveTrustProxy(options.trustProxy),
   };
+}
+
+function resolveTrustProxy(input: TrustProxy | undefined): ResolvedKernelOptions['trustProxy'] {
+  if (input === undefined || input === false) return undefined;
+  if (input === true) return () => true;
+  if (typeof input === 'function') return input;
+  if (typeof input === 'number') {
+    if (!(Number.isSafeInteger(input) && input >= 0)) throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'trustProxy', reason: `a number of hops must be a whole number ≥ 0, got ${input}` });
+    return input === 0 ? undefined : (_address, hop) => hop < input;
+  }
+  const list = typeof input === 'string' ? input.split(',').map((s) => s.trim()) : [...input];
+  try {
+    return proxyaddr.compile(list);
+  } catch (error) {
+    throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'trustProxy', reason: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 function resolveMultipart(input: MultipartOptions | undefined, bodyLimit: number): ResolvedMultipartOptions {

@@ -13,6 +13,12 @@ import type { OpenApiDocument } from '../contract/load.js';
 import type { ErrorRegistry } from '../errors/catalog.js';
 import type { EventBus } from '../plugin/events.js';
 
+/** What {@link Kernel.route} finds for a method and path. */
+export type RouteLookup =
+  | { kind: 'found'; operation: CompiledOperation; params: Record<string, string> }
+  | { kind: 'method'; allowed: string[] }
+  | { kind: 'none' };
+
 /** A health check: resolves when healthy, throws (or rejects) with the reason when not. */
 export type HealthCheck = () => void | Promise<void>;
 
@@ -82,6 +88,18 @@ export interface Kernel {
   readonly version: '3.0' | '3.1';
   /** Compiled operations by operationId. Available after boot. */
   readonly operations: ReadonlyMap<string, CompiledOperation>;
+  /**
+   * True once `close()` began (a signal, or the app): readiness answers 503 and new
+   * requests get 503 `BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN` with `Connection: close`.
+   */
+  readonly closing: boolean;
+  /**
+   * Routes a method and path as the pipeline does, without serving: the operation and
+   * its path parameters (strings), the methods the path declares (`method`), or
+   * nothing (`none`). For plugins that answer before routing (a CORS preflight).
+   * Available after boot.
+   */
+  route(method: string, path: string): RouteLookup;
   /** Counters of the kernel itself. */
   readonly stats: { readonly responseViolations: number };
   /**

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'winston';
+import proxyaddr from 'proxy-addr';
 import type { CompiledOperation } from './operation.js';
 import type { UploadedFile } from './multipart.js';
 
@@ -74,8 +75,13 @@ export class RequestContext {
   #log: Logger | undefined;
   #logFields: Record<string, unknown> | undefined;
   #abort: AbortController | undefined;
+  #trust: ((address: string, hop: number) => boolean) | undefined;
+  #ip: string | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, id: string, logger: Logger) {
+  /**
+   * @param trust the kernel's `trustProxy`, compiled: which hops of `X-Forwarded-For` are believed.
+   */
+  constructor(req: IncomingMessage, res: ServerResponse, id: string, logger: Logger, trust?: (address: string, hop: number) => boolean) {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     this.req = req;
@@ -87,6 +93,19 @@ export class RequestContext {
     this.headers = req.headers;
     this.startedAt = process.hrtime.bigint();
     this.#baseLogger = logger;
+    this.#trust = trust;
+  }
+
+  /**
+   * The client's address: the socket's peer, or — when the kernel's `trustProxy` trusts
+   * that peer — the nearest untrusted address of `X-Forwarded-For` (never a value an
+   * untrusted client wrote). `'unknown'` when the socket is gone.
+   */
+  get ip(): string {
+    if (this.#ip !== undefined) return this.#ip;
+    const peer = this.req.socket?.remoteAddress;
+    if (!this.#trust || peer === undefined) return (this.#ip = peer ?? 'unknown');
+    return (this.#ip = proxyaddr(this.req, this.#trust));
   }
 
   /** The operationId, once routed. */

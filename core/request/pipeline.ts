@@ -31,6 +31,8 @@ export interface PipelineState {
   stats: { responseViolations: number };
   /** The base of problem `type` URIs for a request (the error catalogue), or `undefined` for `about:blank`. */
   typeBase: ((ctx: RequestContext) => string) | undefined;
+  /** The kernel's `trustProxy`, compiled (read by `ctx.ip`). */
+  trustProxy: ((address: string, hop: number) => boolean) | undefined;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -159,7 +161,7 @@ export function createPipeline(state: PipelineState) {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', id);
-    const ctx = new RequestContext(req, res, id, logger);
+    const ctx = new RequestContext(req, res, id, logger, state.trustProxy);
     state.inflight.count++;
     try {
       await run(ctx, notFound);
