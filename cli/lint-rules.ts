@@ -1,5 +1,6 @@
 import { BURROW_EXTENSIONS } from '../core/index.js';
 import { RAW_BODY_EXTENSION } from '../core/request/content.js';
+import { CORE_EXTENSION_SCHEMAS, coreExtensionProblem } from '../core/request/limits.js';
 
 /** Markers the kernel itself reads (no plugin binds them), and the object type it reads each on. */
 const CORE_MARKERS: Record<string, string> = { [RAW_BODY_EXTENSION]: 'MediaType' };
@@ -7,10 +8,14 @@ const CORE_MARKERS: Record<string, string> = { [RAW_BODY_EXTENSION]: 'MediaType'
 /** Where Burrow reads `x-burrow-*` keys: elsewhere they would be ignored. */
 const READ_ON = new Set(['Root', 'PathItem', 'Operation']);
 
+/** Extensions the kernel reads itself (`x-burrow-timeout`, `x-burrow-body-limit`): on the root and on operations. */
+const CORE_READ_ON = new Set(['Root', 'Operation']);
+const CORE = "Burrow's core (the kernel)";
+
 /** One use of a known `x-burrow-*` extension, found while linting. */
 export interface ExtensionUse {
   name: string;
-  /** The plugin that binds it (core's `BURROW_EXTENSIONS`). */
+  /** The plugin that binds it (core's `BURROW_EXTENSIONS`), or Burrow's core for the ones the kernel reads itself. */
   plugin: string;
   /** The file and the JSON pointer (in that file) of the key. */
   file: string;
@@ -91,9 +96,21 @@ export function burrowLintPlugin(uses: ExtensionUse[], relative: (file: string) 
               if (!key.startsWith('x-burrow-')) continue;
               const here = location.child([key]);
               if (CORE_MARKERS[key] === type.name) continue;
+              if (key in CORE_EXTENSION_SCHEMAS) {
+                if (!CORE_READ_ON.has(type.name)) {
+                  report({ message: `Burrow reads ${key} only on the root or an operation, not on a ${type.name}.`, location: here.key() });
+                  continue;
+                }
+                const value = (node as Record<string, unknown>)[key];
+                const problem = coreExtensionProblem(key, value, '', false);
+                if (problem) report({ message: `${problem.replace(/^#: /, '')}.`, location: here });
+                else uses.push({ name: key, plugin: CORE, file: relative(here.source.absoluteRef), pointer: here.pointer.replace(/^#/, '') });
+                continue;
+              }
               const plugin = BURROW_EXTENSIONS[key];
               if (!plugin) {
-                report({ message: `Burrow knows no extension ${key} (known: ${Object.keys(BURROW_EXTENSIONS).join(', ')}).`, location: here.key() });
+                const known = [...Object.keys(CORE_EXTENSION_SCHEMAS), ...Object.keys(BURROW_EXTENSIONS)];
+                report({ message: `Burrow knows no extension ${key} (known: ${known.join(', ')}).`, location: here.key() });
               } else if (!READ_ON.has(type.name)) {
                 report({ message: `Burrow reads ${key} only on the root, a path item or an operation, not on a ${type.name}.`, location: here.key() });
               } else {

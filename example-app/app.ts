@@ -4,6 +4,14 @@ import { auth, prismaUsers, redisSessions, signed, type AdminSeed, type GroupOpt
 import { openapiDocs } from 'burrowjs/plugins/openapi-docs';
 import { resources } from 'burrowjs/plugins/resources';
 import { services } from 'burrowjs/plugins/services';
+import { compression } from 'burrowjs/plugins/compression';
+import { cors } from 'burrowjs/plugins/cors';
+import { health } from 'burrowjs/plugins/health';
+import { metrics } from 'burrowjs/plugins/metrics';
+import { rateLimit } from 'burrowjs/plugins/rate-limit';
+import { securityHeaders } from 'burrowjs/plugins/security-headers';
+import { stats } from 'burrowjs/plugins/stats';
+import { tracing } from 'burrowjs/plugins/tracing';
 import { createPrismaClient, resolveDatabase, SCHEMAS, type Provider } from './db.js';
 import { calculator } from './services/calculator.js';
 import { cart } from './services/cart.js';
@@ -70,8 +78,11 @@ export interface ExampleKernelOptions extends Partial<KernelOptions> {
  * Boots the example app's kernel: the contract, served by the resources plugin from the
  * Prisma models (no handler code) and by the services plugin (Calculator, Cart, Report,
  * Import in `services/`, over REST and JSON-RPC at `POST /rpc`), secured by the auth
- * plugin (users from the User model, groups `admin` and `member`), and the `openapi-docs`
- * plugin. Tests call it with their own client and logger; `server.ts` calls it to serve.
+ * plugin (users from the User model, groups `admin` and `member`), the `openapi-docs`
+ * plugin, and the production plugins: security headers, CORS (`CORS_ORIGINS`), compression,
+ * tracing (an OpenTelemetry SDK the app registers sees every request), health probes, the
+ * contract's rate limits (in Redis with `REDIS_URL`), `/stat` for admins and `/metrics`. Tests call it with their own client and logger;
+ * `server.ts` calls it to serve.
  */
 export async function createExampleKernel(options: ExampleKernelOptions = {}) {
   const { prisma, provider, plugins = [], redis = process.env.REDIS_URL || undefined, sessions, lockout, admin, ...rest } = options;
@@ -79,10 +90,23 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
   const chosen = provider ?? database!.provider;
   const client = prisma ?? createPrismaClient(database!);
   const prefix = 'burrow-example:auth:';
+  const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const trustProxy = process.env.TRUST_PROXY?.split(',').map((p) => p.trim()).filter(Boolean);
   return createKernel({
     contract: CONTRACT,
+    // Behind a proxy (TRUST_PROXY=loopback,10.0.0.0/8), X-Forwarded-For names the client of rate limits and statistics.
+    ...(trustProxy?.length ? { trustProxy } : {}),
     ...rest,
     plugins: [
+      // Headers first, then CORS (it may answer a preflight), then what may refuse a request.
+      // The example serves plain HTTP (on any address of the machine): no upgrade of Swagger
+      // UI's requests to https. Behind TLS, leave the default policy whole.
+      securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+      // Cross-origin calls are refused unless CORS_ORIGINS lists the pages' origins.
+      cors(origins.length ? { origins, credentials: true } : {}),
+      compression(),
+      tracing(),
+      health(),
       openapiDocs(),
       resources({ prisma: client, schema: SCHEMAS[chosen] }),
       auth({
@@ -105,6 +129,11 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
       }),
       // The services see the Prisma client as `context.prisma` (Report reads through it, Import writes).
       services({ services: [calculator, cart, report, importService], context: { prisma: client }, errors: [exampleErrors] }),
+      // The limits are in the contract (x-burrow-rate-limit); counted in Redis when there is one.
+      rateLimit(redis ? { redis, keyPrefix: 'burrow-example:rl:' } : {}),
+      // GET /stat for admins (per user too); GET /metrics from this machine (METRICS_ALLOW adds addresses).
+      stats({ security: [{ basicAuth: [] }, { bearerAuth: [] }], groups: ['admin'], perUser: true }),
+      metrics({ allow: (process.env.METRICS_ALLOW ?? '').split(',').map((a) => a.trim()).filter(Boolean) }),
       ...plugins,
     ],
   });

@@ -26,8 +26,11 @@ let kernel: Awaited<ReturnType<typeof createExampleKernel>>;
 let url: string;
 try {
   kernel = await createExampleKernel({ prisma: database.prisma, provider: database.provider });
-  // PORT and HOST, else 3000 on 127.0.0.1 (kernel.listen's defaults).
-  ({ url } = await listen(kernel));
+  // PORT and HOST, else 3000 on 127.0.0.1 (kernel.listen's defaults). On SIGTERM or SIGINT
+  // the kernel closes gracefully — readiness 503, no new connection, in-flight requests
+  // finished, Prisma (the resources plugin) and Redis (the auth plugin) closed — and the
+  // process exits 0; a second signal exits at once.
+  ({ url } = await listen(kernel, { signals: true }));
 } catch (error) {
   await database.prisma.$disconnect();
   fail(error);
@@ -46,11 +49,3 @@ console.log(`Burrow example app
   contract    ${url}/openapi.json  (and ${url}/openapi.yaml)
   Swagger UI  ${url}/docs/${seeded ? `
   demo users  ${SEED_USERS.map((u) => `${u.email} (${u.role})`).join(', ')}; password ${DEMO_PASSWORD} (demo data only)` : ''}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    kernel.logger.info(`${signal}: closing gracefully`);
-    // The resources plugin disconnects Prisma when the kernel closes.
-    void kernel.close().then(() => process.exit(0));
-  });
-}

@@ -75,7 +75,7 @@ export const CORE_ERRORS = {
     status: 413,
     title: 'The request body is larger than the configured limit',
     detail: 'the body exceeds the limit of {limit} bytes',
-    means: 'The body is larger than `bodyLimit` (1 MiB by default).',
+    means: "The body is larger than the operation's `x-burrow-body-limit`, else the kernel's `bodyLimit` (1 MiB by default).",
     do: 'Send a smaller body, or ask the operators to raise `bodyLimit`.',
   },
   BURROW_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: {

@@ -45,8 +45,15 @@ export function expressMiddleware(kernel: Kernel, options: ExpressMiddlewareOpti
 /**
  * Starts an HTTP server with an Express app that serves the kernel at its root
  * (`x-powered-by` and Express's ETag off, Express's query parser unused), and
- * attaches it to the kernel so that `kernel.close()` stops it gracefully. For the
- * server without Express, use `kernel.listen()`.
+ * attaches it to the kernel so that `kernel.close()` stops it gracefully. It is
+ * `kernel.listen()`'s server with an Express app in front: the same `timeouts`
+ * (header, request and keep-alive), `closeGrace`, `signals`, and Node's parser errors
+ * answered as problem+json (431, 408, 400). For the server without Express, use
+ * `kernel.listen()`. An Express app that starts its own server (`app.listen()`) passes
+ * it to `kernel.attach(server)` for the graceful close and the parser's problems.
+ *
+ * @example
+ * const { url } = await listen(kernel, { port: 3000, signals: true, timeouts: { keepAlive: 65_000 } })
  */
 export async function listen(kernel: Kernel, options: ListenOptions & ExpressMiddlewareOptions = {}): Promise<Listening> {
   const app = express();

@@ -12,6 +12,7 @@ import { checkOpenApiDocument, defaultContractCache } from '../contract/validate
 import { checkContract, checkHandlers, describeOperation, type HandlerSource } from '../contract/conformance.js';
 import { createValidationEngine } from '../validation/engine.js';
 import { compileOperation, type CompiledOperation, type RawHandler } from '../request/operation.js';
+import { coreExtensionBinders } from '../request/limits.js';
 import { createRouter } from '../request/router.js';
 import { createPipeline, type PipelineState } from '../request/pipeline.js';
 import type { Verifier, SecuritySchemeObject } from '../request/security.js';
@@ -49,6 +50,8 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   for (const [id, handler] of Object.entries(options.handlers ?? {})) handlers.add(id, handler as RawHandler, 'app');
   for (const [scheme, verifier] of Object.entries(options.security ?? {})) security.add(scheme, verifier, 'app');
   for (const family of options.errors ?? []) errors.addFamily(family, 'app');
+  // The extensions the kernel reads itself (x-burrow-timeout, x-burrow-body-limit): checked at boot like a plugin's.
+  for (const [name, binder] of coreExtensionBinders()) extensions.add(name, binder, 'burrow');
 
   const entries = orderPlugins((options.plugins ?? []).map(toEntry));
   const parsed = entries.map((entry) => parseCollected(entry));
@@ -66,7 +69,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     if (!booted) throw coreError('BURROW_ERR_KERNEL_NOT_READY', { member });
     return booted;
   };
-  const lifecycle = createLifecycle({ logger, hooks, health, shutdown, events, closers, inflight, closeTimeout: resolved.closeTimeout, serve: () => ready('listen').handle });
+  const lifecycle = createLifecycle({ logger, hooks, health, shutdown, events, closers, inflight, closeTimeout: resolved.closeTimeout, serve: () => ready('listen').handle, problemType: { typeBase: resolved.typeBase, catalogPath: resolved.catalogPath } });
 
   const kernel: Kernel = {
     logger,
@@ -99,6 +102,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     inject: async (injectOptions) => (await import('light-my-request')).default(ready('inject').handle as never, injectOptions as never) as never,
     listen: lifecycle.listen,
     attach: lifecycle.attach,
+    closeOnSignals: lifecycle.closeOnSignals,
     checkHealth: lifecycle.checkHealth,
     compileAll: () => compileAll(ready('compileAll').operations.values(), resolved.responseValidation.rate),
     close: lifecycle.close,
@@ -220,7 +224,9 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     logger,
     bodyLimit: resolved.bodyLimit,
     bodyTimeout: resolved.bodyTimeout,
+    handlerTimeout: resolved.handlerTimeout,
     multipart: resolved.multipart,
+    multipartFor: resolved.multipartFor,
     responseValidation: resolved.responseValidation,
     inflight,
     stats,

@@ -29,6 +29,14 @@ export interface KernelOptions {
   /** How long the body of a request may take to arrive, in ms (408 after). Default: 30000. */
   bodyTimeout?: number;
   /**
+   * How long a handler may take to answer, in ms, for operations whose contract sets no
+   * `x-burrow-timeout` (on the operation or at the root). When it elapses, `ctx.signal` is
+   * aborted and the request is answered 503 `BURROW_ERR_HANDLER_TIMEOUT` with `Retry-After`;
+   * the handler's late answer is discarded. It counts from the call of the handler (the body
+   * has arrived: `bodyTimeout` covers that). Default: none.
+   */
+  handlerTimeout?: number;
+  /**
    * How `multipart/form-data` bodies are read: their total `limit` (default `bodyLimit`),
    * each part's `partLimit` (default: the total), at most `parts` parts (default 100), and
    * `files` as `buffer` (default) or `stream`. See {@link MultipartOptions}.
@@ -83,7 +91,11 @@ export interface ResolvedKernelOptions {
   logger: Logger;
   bodyLimit: number;
   bodyTimeout: number;
+  /** `undefined`: no handler timeout unless the contract sets one. */
+  handlerTimeout: number | undefined;
   multipart: ResolvedMultipartOptions;
+  /** The multipart options of an operation whose `x-burrow-body-limit` overrides the total `limit`. */
+  multipartFor(limit: number): ResolvedMultipartOptions;
   responseValidation: ResponseValidationOptions;
   readOnly: 'reject' | 'drop';
   compile: 'background' | 'lazy' | 'eager';
@@ -129,11 +141,17 @@ export function resolveKernelOptions(options: KernelOptions): ResolvedKernelOpti
     throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'errorCatalog.typeBase', reason: `must be an absolute URI such as "https://api.example.com/errors", got ${JSON.stringify(catalog.typeBase)}` });
   }
   const bodyLimit = positive('bodyLimit', options.bodyLimit, 1024 * 1024);
+  const handlerTimeout = options.handlerTimeout === undefined ? undefined : positive('handlerTimeout', options.handlerTimeout, 0, MAX_TIMER);
+  const multipart = resolveMultipart(options.multipart, bodyLimit);
+  const multipartInput = options.multipart;
   return {
     logger: isLogger(options.logger) ? options.logger : createLogger(options.logger),
     bodyLimit,
     bodyTimeout: positive('bodyTimeout', options.bodyTimeout, 30_000, MAX_TIMER),
-    multipart: resolveMultipart(options.multipart, bodyLimit),
+    handlerTimeout,
+    multipart,
+    // The operation's limit is the total; a part may be as large unless `multipart.partLimit` says less.
+    multipartFor: (limit) => resolveMultipart({ ...multipartInput, limit }, limit),
     responseValidation: resolveResponseValidation(options.responseValidation, production),
     readOnly,
     compile,

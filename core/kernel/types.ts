@@ -25,8 +25,48 @@ export type HealthCheck = () => void | Promise<void>;
 /** A step of shutdown (close a pool, flush a buffer). Steps run in reverse registration order. */
 export type ShutdownStep = () => void | Promise<void>;
 
-/** Options of `kernel.listen()`. */
-export interface ListenOptions {
+/**
+ * Timeouts of a server Burrow starts (`kernel.listen()`, `listen()` of `burrowjs/express`),
+ * in milliseconds; `0` turns one off. Defaults: `DEFAULT_SERVER_TIMEOUTS`.
+ */
+export interface ServerTimeouts {
+  /**
+   * Time allowed to receive the request line and headers (node's `headersTimeout`);
+   * a slower client gets 408 problem+json `BURROW_ERR_REQUEST_HEADERS_TIMEOUT` and the
+   * connection is closed. Default 30 000 (30 s). At most `request` when both are on.
+   */
+  headers?: number;
+  /**
+   * Time allowed to receive the whole request, body included (node's `requestTimeout`);
+   * not the handler's time (see `x-burrow-timeout`). 408 problem+json
+   * `BURROW_ERR_REQUEST_HEADERS_TIMEOUT`. Default 120 000 (2 min).
+   */
+  request?: number;
+  /**
+   * How long an idle keep-alive connection stays open (node's `keepAliveTimeout`,
+   * announced as `Keep-Alive: timeout=`). Default 65 000 (65 s): longer than a load
+   * balancer's idle timeout (AWS ALB: 60 s), so that the balancer, never Burrow, closes
+   * an idle connection it may be about to reuse. Behind Google Cloud's load balancer
+   * (600 s) use 620 000.
+   */
+  keepAlive?: number;
+}
+
+/** Options of `kernel.attach()`: how `close()` treats that server. */
+export interface AttachOptions {
+  /**
+   * When `close()` begins, how long (ms) idle keep-alive connections stay open before
+   * they are closed. A client that sends a request on one meanwhile gets an answer
+   * (503 `BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN` with `Connection: close`, or its route's
+   * answer with `Connection: close`) instead of a reset, and its connection closes
+   * after that answer. Bounded by the kernel's `closeTimeout`. Default 1 000 (1 s);
+   * `0` closes idle connections at once (a client writing at that moment loses its request).
+   */
+  closeGrace?: number;
+}
+
+/** Options of `kernel.listen()` (and of `listen()` from `burrowjs/express`). */
+export interface ListenOptions extends AttachOptions {
   /** Default: `PORT` or 3000. `0` picks a free port. */
   port?: number;
   /** Default: `HOST` or `127.0.0.1`. */
@@ -36,6 +76,14 @@ export interface ListenOptions {
    * adapter passes its own (`burrowjs/express`'s `listen()` passes an Express app).
    */
   handler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Header, request and keep-alive timeouts of the server (ms); see {@link ServerTimeouts}. */
+  timeouts?: ServerTimeouts;
+  /**
+   * Signals on which the process closes the kernel gracefully and exits: `true` for
+   * `SIGTERM` and `SIGINT`, or a list. Default: none (the app decides). Same as calling
+   * `kernel.closeOnSignals(signals)`.
+   */
+  signals?: boolean | readonly NodeJS.Signals[];
 }
 
 /** A running server started by `kernel.listen()`. */
@@ -118,17 +166,38 @@ export interface Kernel {
   authorize(ctx: RequestContext, operationId: string): Promise<void>;
   /** Serves a request in-process, without a socket. */
   inject(options: InjectOptions | string): Promise<InjectResponse>;
-  /** Starts an HTTP server (node:http) serving the kernel, and attaches it. */
+  /**
+   * Starts an HTTP server (node:http) serving the kernel, and attaches it: its header,
+   * request and keep-alive `timeouts` set (defaults 30 s, 2 min, 65 s), Node's parser
+   * errors answered as problem+json, `signals` handled when asked. Refuses bad options
+   * with `BURROW_ERR_BOOT_KERNEL_OPTION`.
+   */
   listen(options?: ListenOptions): Promise<Listening>;
   /**
    * Attaches a server the app started itself (`app.listen()`): `close()` then stops
-   * it from accepting connections, lets in-flight requests finish and closes it.
+   * it from accepting connections, lets in-flight requests finish and closes it (idle
+   * keep-alive connections after `closeGrace`). Node's parser errors on it are answered
+   * as problem+json unless the app listens to `clientError` itself. Its timeouts stay
+   * the app's.
    */
-  attach(server: Server): void;
+  attach(server: Server, options?: AttachOptions): void;
+  /**
+   * On the first of these signals (default `SIGTERM` and `SIGINT`), logs it, runs
+   * `close()` and exits the process: 0 once closed, 1 if closing failed or did not end
+   * within `closeTimeout` plus 5 s. A second signal exits at once (1). Calling it again
+   * adds no second handler. `kernel.listen({ signals: true })` calls it.
+   */
+  closeOnSignals(signals?: readonly NodeJS.Signals[]): void;
   /** Runs every health check; `ok` is false when one failed. */
   checkHealth(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
   /** Compiles every validator not compiled yet (the background warm-up does it in slices). */
   compileAll(): void;
-  /** Graceful shutdown: refuses new requests, lets in-flight ones finish, runs shutdown steps. */
+  /**
+   * Graceful shutdown (the same promise however often called): `closing` turns true
+   * (readiness and new requests answer 503 with `Connection: close`), the servers stop
+   * accepting connections, in-flight requests finish within `closeTimeout`, idle
+   * keep-alive connections close after `closeGrace`, then the onClose hooks, shutdown
+   * steps and plugin closers run, newest first (Prisma, Redis…).
+   */
   close(): Promise<void>;
 }

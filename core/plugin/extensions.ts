@@ -3,6 +3,7 @@ import type { CompiledOperation } from '../request/operation.js';
 import type { RawHandler } from '../request/operation.js';
 import type { OpenApiDocument } from '../contract/load.js';
 import { escapePointerToken, toPointer } from '../contract/problems.js';
+import { CORE_EXTENSION_SCHEMAS } from '../request/limits.js';
 
 /** Where an `x-burrow-*` extension is used: on an operation, or on the root of the contract. */
 export interface ExtensionSite<V = unknown> {
@@ -120,7 +121,8 @@ export function checkExtensionUses(
     const binder = binders.get(use.name);
     if (!binder) {
       const hint = BURROW_EXTENSIONS[use.name];
-      const known = [...binders.keys()];
+      // The core's own (x-burrow-timeout...) are always there: the hint names the plugins' ones.
+      const known = [...binders.keys()].filter((name) => !(name in CORE_EXTENSION_SCHEMAS));
       problems.push(
         `#${use.pointer}: ${use.name} is used, but no registered plugin binds it` +
           (hint ? ` (add ${hint})` : ` (bound extensions: ${known.length ? known.join(', ') : 'none'})`),

@@ -16,6 +16,8 @@ import type { UploadedFile } from './multipart.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface RequestState {}
 
+const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** What the handler answered, as the pipeline sends it. */
 export interface SentResponse {
   status: number;
@@ -73,7 +75,7 @@ export class RequestContext {
 
   #baseLogger: Logger;
   #log: Logger | undefined;
-  #logFields: Record<string, unknown> | undefined;
+  #logFields: Readonly<Record<string, unknown>> = NO_FIELDS;
   #abort: AbortController | undefined;
   #trust: ((address: string, hop: number) => boolean) | undefined;
   #ip: string | undefined;
@@ -126,11 +128,23 @@ export class RequestContext {
    * auth plugin). Never pass a secret: log lines are not redacted by name here.
    */
   logWith(fields: Record<string, unknown>): void {
-    this.#logFields = { ...this.#logFields, ...fields };
+    this.#logFields = Object.freeze({ ...this.#logFields, ...fields });
     this.#log = undefined;
   }
 
-  /** Aborted when the client goes away before the response is complete. */
+  /**
+   * The fields added with {@link logWith} so far (frozen; empty when none). The access
+   * line (`request`, written once the response is sent) carries them too.
+   */
+  get logFields(): Readonly<Record<string, unknown>> {
+    return this.#logFields;
+  }
+
+  /**
+   * Aborted when the client goes away before the response is complete, or when the
+   * handler's timeout elapses (`x-burrow-timeout`, `handlerTimeout`; the reason is the
+   * `BURROW_ERR_HANDLER_TIMEOUT` error). Pass it on to what the handler waits for.
+   */
   get signal(): AbortSignal {
     if (!this.#abort) {
       const abort = (this.#abort = new AbortController());
@@ -140,6 +154,11 @@ export class RequestContext {
       this.res.once('close', onClose);
     }
     return this.#abort.signal;
+  }
+
+  /** Aborts {@link signal} with `reason` (the pipeline does, when the handler's timeout elapses); later calls do nothing. */
+  abort(reason: Error): void {
+    (this.#abort ??= new AbortController()).abort(reason);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { SecuritySchemeObject } from './security.js';
 import type { MediaRange } from './media-type.js';
 import { compileBodySpec, compileResponseSpecs, type BodySpec, type ResponseContent } from './content.js';
 import { compileParameterSpecs, validatorOperation, type ParameterSpecs } from './parameters.js';
+import { BODY_LIMIT_EXTENSION, TIMEOUT_EXTENSION, parseByteSize, parseTimeout } from './limits.js';
 
 /** One scheme of a security requirement object, with the scopes it must grant. */
 export interface RequiredScheme {
@@ -43,6 +44,16 @@ export interface CompiledOperation {
   readonly parameters: ParameterSpecs;
   /** The `x-burrow-*` extensions of the operation (and of the root, unless overridden). */
   readonly extensions: Record<string, unknown>;
+  /**
+   * How long the handler may take, in ms (`x-burrow-timeout` of the operation, else of
+   * the root); `undefined`: the kernel's `handlerTimeout` applies.
+   */
+  readonly timeout: number | undefined;
+  /**
+   * The largest request body, in bytes (`x-burrow-body-limit` of the operation, else of the
+   * root); `undefined`: the kernel's `bodyLimit` (and `multipart.limit`) apply.
+   */
+  readonly bodyLimit: number | undefined;
   handler: RawHandler;
   /** The validator of the parameters, compiled on first use. */
   parameterValidator(): ValidateFunction;
@@ -103,6 +114,9 @@ export function compileOperation(
     responses,
     parameters: compileParameterSpecs(op),
     extensions,
+    // A malformed value is a boot problem (the core's binders in limits.ts): here it only reads as unset.
+    timeout: parseTimeout(extensions[TIMEOUT_EXTENSION]),
+    bodyLimit: parseByteSize(extensions[BODY_LIMIT_EXTENSION]),
     // Set at boot, once conformance has found the one handler (app, plugin or binder) that serves it.
     handler: unserved,
     parameterValidator: () => (parameterValidator ??= engine.compileParameters(parameterOperation)),

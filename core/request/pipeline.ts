@@ -24,7 +24,11 @@ export interface PipelineState {
   logger: Logger;
   bodyLimit: number;
   bodyTimeout: number;
+  /** The kernel's `handlerTimeout` (ms), for operations whose contract sets none; `undefined`: none. */
+  handlerTimeout: number | undefined;
   multipart: ResolvedMultipartOptions;
+  /** The multipart options under an operation's own body limit (`x-burrow-body-limit`). */
+  multipartFor(limit: number): ResolvedMultipartOptions;
   responseValidation: ResponseValidationOptions;
   /** Counts requests in flight, for graceful close. */
   inflight: { count: number; closing: boolean; drained?: () => void };
@@ -38,6 +42,32 @@ export interface PipelineState {
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /**
+ * The handler's pending answer, or the 503 `BURROW_ERR_HANDLER_TIMEOUT` once `timeout` ms
+ * have passed: then `ctx.signal` is aborted with that error, and whatever the handler
+ * answers later is dropped (its rejection too: it is handled here, never unhandled).
+ */
+function withTimeout(ctx: RequestContext, op: CompiledOperation, pending: PromiseLike<Reply>, timeout: number): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = coreError('BURROW_ERR_HANDLER_TIMEOUT', { operationId: op.id, timeout }, { headers: { 'retry-after': '1' } });
+      ctx.log.warn('handler timed out', { timeout });
+      ctx.abort(error);
+      reject(error);
+    }, timeout);
+    pending.then(
+      (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Creates the request handler: route → security → negotiate → body → validate →
  * handler → response check → send, with the hooks of each phase in between. Every
  * error, wherever it is thrown, ends as one problem+json response.
@@ -48,18 +78,28 @@ export function createPipeline(state: PipelineState) {
   const postRouting = hooks.list('postRouting');
   const postSecurity = hooks.list('postSecurity');
   const preHandler = hooks.list('preHandler');
+  const onSend = hooks.list('onSend');
   const onResponse = hooks.list('onResponse');
   const onError = hooks.list('onError');
+  const around = hooks.list('aroundRequest');
   const { rate, onViolation } = state.responseValidation;
+  // Multipart options by operation body limit: the few limits a contract names, made on first use.
+  const multipartByLimit = new Map<number, ResolvedMultipartOptions>();
+  const multipartFor = (limit: number) => {
+    let options = multipartByLimit.get(limit);
+    if (!options) multipartByLimit.set(limit, (options = state.multipartFor(limit)));
+    return options;
+  };
 
   async function run(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
     if (state.inflight.closing) throw coreError('BURROW_ERR_UNAVAILABLE_SHUTTING_DOWN', {}, { headers: { connection: 'close', 'retry-after': '1' } });
     if (onRequest.length) {
+      // A hook that answered (a CORS preflight, a refusal) ends the request: later hooks do not run.
       for (const hook of onRequest) {
         const done = hook(ctx);
         if (done) await done;
+        if (ctx.res.writableEnded) return;
       }
-      if (ctx.res.writableEnded) return;
     }
 
     const found = router.find(ctx.method, ctx.path);
@@ -95,19 +135,26 @@ export function createPipeline(state: PipelineState) {
     }
 
     checkAcceptable(ctx, op);
-    const body = readBody(ctx, op, state.bodyLimit, state.bodyTimeout, state.multipart);
+    const body =
+      op.bodyLimit === undefined
+        ? readBody(ctx, op, state.bodyLimit, state.bodyTimeout, state.multipart)
+        : readBody(ctx, op, op.bodyLimit, state.bodyTimeout, multipartFor(op.bodyLimit));
     if (body) await body;
     validateRequest(ctx, op);
     if (preHandler.length) {
       for (const hook of preHandler) {
         const done = hook(ctx);
         if (done) await done;
+        if (ctx.res.writableEnded) return;
       }
-      if (ctx.res.writableEnded) return;
     }
 
     let reply = op.handler(ctx) as Reply | PromiseLike<Reply>;
-    if (reply !== null && typeof (reply as PromiseLike<Reply>).then === 'function') reply = await reply;
+    if (reply !== null && typeof (reply as PromiseLike<Reply>).then === 'function') {
+      // A synchronous handler cannot be interrupted: only a pending answer is raced against the timeout.
+      const timeout = op.timeout ?? state.handlerTimeout;
+      reply = await (timeout === undefined ? reply : withTimeout(ctx, op, reply as PromiseLike<Reply>, timeout));
+    }
     if (reply === null || typeof reply !== 'object' || typeof (reply as Reply).status !== 'number') {
       throw coreError('BURROW_ERR_RESPONSE_NOT_A_REPLY', { operationId: op.id });
     }
@@ -121,7 +168,7 @@ export function createPipeline(state: PipelineState) {
         }
       }
     }
-    sendReply(ctx, op, reply as Reply);
+    sendReply(ctx, op, reply as Reply, onSend);
   }
 
   async function fail(ctx: RequestContext, thrown: unknown): Promise<void> {
@@ -133,14 +180,55 @@ export function createPipeline(state: PipelineState) {
         ctx.log.error('onError hook failed', { error: errorFields(hookError) });
       }
     }
-    sendProblem(ctx, error, state.typeBase?.(ctx));
+    sendProblem(ctx, error, state.typeBase?.(ctx), onSend);
+  }
+
+  /**
+   * Runs the request inside the aroundRequest hooks, the first registered outermost.
+   * Resolves once the request is answered; never rejects (a hook's failure is answered
+   * as a problem if the response is not sent yet, else logged).
+   */
+  async function serveAround(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
+    let served: Promise<void> | undefined;
+    let settled = false;
+    // A second call of next() gets the same promise, a call after the hooks settled nothing: the request runs once.
+    const enter = () => (settled ? Promise.resolve() : (served ??= serve(ctx, notFound)));
+    const call = async (i: number): Promise<void> => {
+      if (i === around.length) return enter();
+      await around[i]!(ctx, () => call(i + 1));
+    };
+    let failure: { error: unknown } | undefined;
+    try {
+      await call(0);
+    } catch (error) {
+      failure = { error };
+    }
+    settled = true;
+    // A hook may have called next() without waiting for it: the request is over only once it is.
+    if (served) await served;
+    if (failure) {
+      if (ctx.res.writableEnded || ctx.passedOn) ctx.log.error('aroundRequest hook failed', { error: errorFields(failure.error) });
+      else await fail(ctx, failure.error);
+    } else if (!served) {
+      await fail(ctx, new Error('an aroundRequest hook returned without calling next(): the request was not served'));
+    }
+  }
+
+  async function serve(ctx: RequestContext, notFound: (() => void) | undefined): Promise<void> {
+    try {
+      await run(ctx, notFound);
+    } catch (error) {
+      await fail(ctx, error);
+    }
   }
 
   function finish(ctx: RequestContext): void {
     // A path passed on to the host app's routes was not served by Burrow: no access line, no hooks.
     if (ctx.passedOn) return;
     if (logger.isInfoEnabled()) {
+      // The fields plugins added with ctx.logWith() (principalId, traceId) first: the line's own win.
       logger.info('request', {
+        ...ctx.logFields,
         requestId: ctx.id,
         operationId: ctx.operation?.id,
         method: ctx.method.toUpperCase(),
@@ -149,10 +237,14 @@ export function createPipeline(state: PipelineState) {
         durationMs: Number(process.hrtime.bigint() - ctx.startedAt) / 1e6,
       });
     }
+    // The response is sent: hooks run now, each on its own (one that throws or rejects is logged, the others still run).
     for (const hook of onResponse) {
-      Promise.resolve()
-        .then(() => hook(ctx))
-        .catch((error) => ctx.log.error('onResponse hook failed', { error: errorFields(error) }));
+      try {
+        const done = hook(ctx);
+        if (done) done.catch((error) => ctx.log.error('onResponse hook failed', { error: errorFields(error) }));
+      } catch (error) {
+        ctx.log.error('onResponse hook failed', { error: errorFields(error) });
+      }
     }
   }
 
@@ -164,7 +256,8 @@ export function createPipeline(state: PipelineState) {
     const ctx = new RequestContext(req, res, id, logger, state.trustProxy);
     state.inflight.count++;
     try {
-      await run(ctx, notFound);
+      if (around.length) await serveAround(ctx, notFound);
+      else await run(ctx, notFound);
     } catch (error) {
       await fail(ctx, error);
     } finally {

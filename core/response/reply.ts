@@ -8,6 +8,9 @@ import { compareSpecificity, contentTypeHeader, contentTypeOf, rangeMatches, typ
 import { chooseReplyMediaType, sendsJson } from '../request/negotiate.js';
 import type { ResponseContent } from '../request/content.js';
 import { errorFields } from '../kernel/logger.js';
+import type { SendHook } from '../plugin/hooks.js';
+
+const NO_HOOKS: readonly SendHook[] = [];
 
 /** What a handler returns: a declared status, its body, and optional headers. */
 export interface Reply {
@@ -110,12 +113,13 @@ const JSON_HEADER = 'application/json; charset=utf-8';
  * client accepts); a JSON type is sent as `JSON.stringify(body)`, a string under any
  * other type as it is, bytes as they are.
  */
-export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Reply): void {
+export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Reply, onSend: readonly SendHook[] = NO_HOOKS): void {
   const { res } = ctx;
   res.statusCode = reply.status;
   if (reply.headers) for (const name in reply.headers) res.setHeader(name, reply.headers[name]);
   ctx.response = { status: reply.status, headers: reply.headers ?? {}, body: reply.body };
   if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
+    if (onSend.length) for (const hook of onSend) hook(ctx, undefined);
     res.end();
     return;
   }
@@ -139,6 +143,7 @@ export function sendReply(ctx: RequestContext, op: CompiledOperation, reply: Rep
   else if (typeof reply.body === 'string' && !json) payload = reply.body;
   else payload = JSON.stringify(reply.body);
   res.setHeader('content-length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  if (onSend.length) for (const hook of onSend) hook(ctx, payload);
   res.end(payload);
 }
 
@@ -154,7 +159,7 @@ export function toBurrowError(ctx: RequestContext, error: unknown): BurrowError 
 }
 
 /** Sends the problem body of an error. */
-export function sendProblem(ctx: RequestContext, error: BurrowError, typeBase?: string): void {
+export function sendProblem(ctx: RequestContext, error: BurrowError, typeBase?: string, onSend: readonly SendHook[] = NO_HOOKS): void {
   const { res } = ctx;
   ctx.error = error;
   if (res.headersSent) {
@@ -167,5 +172,13 @@ export function sendProblem(ctx: RequestContext, error: BurrowError, typeBase?: 
   res.setHeader('content-type', 'application/problem+json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(payload));
   ctx.response = { status: error.status, headers: error.headers ?? {}, body: undefined };
+  if (onSend.length) {
+    // A send hook that throws must not leave the request unanswered: it is logged, the problem sent.
+    try {
+      for (const hook of onSend) hook(ctx, payload);
+    } catch (hookError) {
+      ctx.log.error('onSend hook failed', { error: errorFields(hookError) });
+    }
+  }
   res.end(payload);
 }

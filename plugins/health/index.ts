@@ -22,12 +22,8 @@ export const health = definePlugin<ResolvedHealthOptions, HealthOptions>({
   options: parseHealthOptions,
   setup(kernel, options) {
     kernel.errors.addFamily(healthErrors);
-    // The kernel exposes no "closing" state: the flag turns when the onClose hooks run.
-    let closing = false;
-    kernel.hooks.add('onClose', () => {
-      closing = true;
-    });
-    const { fragment, handlers } = probes({ options, checks: () => kernel.health.entries(), closing: () => closing });
+    // `kernel.closing` turns true the moment close() begins (a signal, or the app).
+    const { fragment, handlers } = probes({ options, checks: () => kernel.health.entries(), closing: () => kernel.closing });
     kernel.contract.add('health', fragment);
     for (const [id, handler] of Object.entries(handlers)) kernel.handlers.add(id, handler);
   },

@@ -455,6 +455,43 @@ describe('example app (npm start)', () => {
   });
 
   // Runs after the others: it stops the server they use.
+  it('runs the production plugins: probes, security headers, the contract\'s rate limits, compression, /stat for admins, /metrics, limits per operation', async () => {
+    const ready = await json('/health/ready', { headers: { authorization: '' } });
+    expect([ready.status, ready.body.checks.database.ok]).toEqual([200, true]);
+
+    const tasks = await json('/tasks', { headers: { authorization: as.grace } });
+    expect(tasks.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(tasks.headers.get('x-content-type-options')).toBe('nosniff');
+    // Members are counted by the contract's API-wide limit; admins are exempt.
+    expect(tasks.headers.get('ratelimit-policy')).toBe('"api";q=600;w=60');
+    expect(tasks.headers.get('ratelimit')).toMatch(/^"api";r=\d+;t=\d+$/);
+    expect((await json('/tasks')).headers.get('ratelimit')).toBeNull();
+    // The limit is in the served contract, where Swagger UI shows it.
+    const refresh = (await json('/openapi.json')).body.paths['/report/refresh'].post;
+    expect(refresh.description).toMatch(/Rate limit: 600 requests per 60 s.* and 10 requests per 60 s/);
+    expect(refresh.responses['429']).toBeDefined();
+
+    // A list larger than the threshold is compressed for a client that accepts brotli.
+    const raw = await fetch(`${base}/tasks?limit=50`, { headers: { authorization: as.ada, 'accept-encoding': 'br' } });
+    expect([raw.headers.get('content-encoding'), raw.headers.get('vary')]).toEqual(['br', 'Accept-Encoding']);
+    expect(((await raw.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+
+    // Cross-origin calls are refused unless CORS_ORIGINS names the origin: no CORS header.
+    const cross = await fetch(`${base}/tasks`, { headers: { authorization: as.ada, origin: 'https://elsewhere.example' } });
+    expect(cross.headers.get('access-control-allow-origin')).toBeNull();
+
+    const stat = await json('/stat?withServices=true');
+    expect([stat.status, stat.body.operations.listTasks.calls > 0]).toEqual([200, true]);
+    expect((await json('/stat', { headers: { authorization: as.grace } })).status).toBe(403);
+    const metrics = await fetch(`${base}/metrics`);
+    expect(await metrics.text()).toMatch(/burrow_http_requests_total\{operation="listTasks",method="GET",status_class="2xx"\} \d+/);
+
+    // Import rows are limited to 256 KiB by the contract (x-burrow-body-limit): 413 before parsing.
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ title: `row ${i} ${'x'.repeat(80)}`, projectId: 1 }));
+    const big = await send('POST', '/imports/rows', { rows }, { authorization: as.grace });
+    expect([big.status, big.body.code]).toEqual([413, 'BURROW_ERR_REQUEST_BODY_TOO_LARGE']);
+  });
+
   it('ends the server when npm start is sent SIGTERM, leaving no process behind', async () => {
     expect(await stop(child)).toEqual([0, null]);
     // The port is closed: nothing (no orphaned node under npm's shell) still answers on it.

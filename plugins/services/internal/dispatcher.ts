@@ -9,6 +9,7 @@ import type { ServiceDefinition, ServiceInit, ServiceLocator, ServicePrincipal, 
 import { InstanceRegistry, type Lease } from './instances.js';
 import { Call, principalOf } from './call.js';
 import { serviceErrors } from './errors.js';
+import { withSpans } from './spans.js';
 
 /** The dispatcher of one plugin: its methods are added by the binder at boot. */
 export interface ServiceDispatcher extends Dispatcher {
@@ -120,7 +121,7 @@ export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
       if (!(await registry.release(service, instanceId, owner))) throw serviceErrors.create('BURROW_ERR_SERVICE_INSTANCE_NOT_FOUND', { service, instanceId });
     },
   };
-  return dispatcher;
+  return withSpans(dispatcher);
 }
 
 /** The key of a shared or keyed (perSession, perUser, perGroup) instance; throws when the caller cannot have one. */

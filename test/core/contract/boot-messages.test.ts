@@ -199,7 +199,7 @@ describe('boot messages: plugins', () => {
     const typo = definePlugin({ name: 'typo', setup: (kernel) => kernel.hooks.add('onRequset' as 'onRequest', () => {}) });
     const error = await bootError({ contract: greetings(), handlers: { greet }, plugins: [typo] });
     expect(error.code).toBe('BURROW_ERR_BOOT_HOOK_PHASE_UNKNOWN');
-    expect(error.detail).toBe('unknown hook phase "onRequset"; phases are: onRequest, postRouting, postSecurity, preHandler, onResponse, onError, onReady, onClose');
+    expect(error.detail).toBe('unknown hook phase "onRequset"; phases are: aroundRequest, onRequest, postRouting, postSecurity, preHandler, onSend, onResponse, onError, onReady, onClose');
   });
 
   it.each(['document', 'operations'] as const)('refuses kernel.%s read during setup: it exists only after boot', async (member) => {

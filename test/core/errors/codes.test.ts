@@ -6,6 +6,10 @@ import { resourceErrors } from '../../../plugins/resources/index.js';
 import { authErrors } from '../../../plugins/auth/index.js';
 import { healthErrors } from '../../../plugins/health/index.js';
 import { serviceErrors } from '../../../plugins/services/index.js';
+import { corsErrors } from '../../../plugins/cors/index.js';
+import { metricsErrors } from '../../../plugins/metrics/index.js';
+import { rateLimitErrors } from '../../../plugins/rate-limit/index.js';
+import { statErrors } from '../../../plugins/stats/index.js';
 import { BurrowError, CORE_ERRORS, coreError, defineErrors, toProblem } from '../../../core/index.js';
 
 describe('error registry', () => {
@@ -14,7 +18,7 @@ describe('error registry', () => {
     expect(current).toBe(await errorsMarkdown(current));
     const rows = [...current.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
     // The core's codes first, then each built-in plugin's (by folder name).
-    const plugins = [authErrors, healthErrors, resourceErrors, serviceErrors].flatMap((family) => Object.entries(family.specs).map(([code, spec]) => [code, spec.status]));
+    const plugins = [authErrors, corsErrors, healthErrors, metricsErrors, rateLimitErrors, resourceErrors, serviceErrors, statErrors].flatMap((family) => Object.entries(family.specs).map(([code, spec]) => [code, spec.status]));
     expect(rows).toEqual([...Object.entries(CORE_ERRORS).map(([code, spec]) => [code, spec.status]), ...plugins]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AppHook, BurrowError, ErrorHook, Hooks, Kernel, RequestContext, RequestHook } from '../../../core/index.js';
+import type { AppHook, AroundHook, BurrowError, ErrorHook, Hooks, Kernel, RequestContext, RequestHook } from '../../../core/index.js';
 
 // Request state is typed by declaration merging (the augmentation hooks.test.ts relies on).
 declare module '../../../core/index.js' {
@@ -29,6 +29,12 @@ describe('hook types', () => {
       expectTypeOf(error).toEqualTypeOf<BurrowError>();
     });
     kernel.hooks.add('onReady', () => undefined);
+    kernel.hooks.add('aroundRequest', async (ctx, next) => {
+      expectTypeOf(ctx).toEqualTypeOf<RequestContext>();
+      expectTypeOf(next).toEqualTypeOf<() => Promise<void>>();
+      await next();
+    });
+    expectTypeOf(kernel.hooks.list('aroundRequest')).toEqualTypeOf<readonly AroundHook[]>();
     expectTypeOf(kernel.hooks.list('postRouting')).toEqualTypeOf<readonly RequestHook[]>();
     expectTypeOf(kernel.hooks.list('onError')).toEqualTypeOf<readonly ErrorHook[]>();
     expectTypeOf(kernel.hooks.list('onClose')).toEqualTypeOf<readonly AppHook[]>();
@@ -40,7 +46,7 @@ describe('hook types', () => {
     // @ts-expect-error an app hook takes no request
     kernel.hooks.add('onReady', (ctx: RequestContext) => void ctx.id);
     expectTypeOf<Parameters<Hooks['add']>[0]>().toEqualTypeOf<
-      'onRequest' | 'postRouting' | 'postSecurity' | 'preHandler' | 'onResponse' | 'onError' | 'onReady' | 'onClose'
+      'aroundRequest' | 'onRequest' | 'postRouting' | 'postSecurity' | 'preHandler' | 'onSend' | 'onResponse' | 'onError' | 'onReady' | 'onClose'
     >();
   });
 });

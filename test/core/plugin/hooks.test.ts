@@ -11,7 +11,7 @@ declare module '../../../core/index.js' {
 
 describe('hooks', () => {
   it('names the phases once, in pipeline order', () => {
-    expect(REQUEST_PHASES).toEqual(['onRequest', 'postRouting', 'postSecurity', 'preHandler', 'onResponse', 'onError']);
+    expect(REQUEST_PHASES).toEqual(['aroundRequest', 'onRequest', 'postRouting', 'postSecurity', 'preHandler', 'onSend', 'onResponse', 'onError']);
     expect(APP_PHASES).toEqual(['onReady', 'onClose']);
   });
 
@@ -68,6 +68,23 @@ describe('hooks', () => {
       expect(res.json().detail).toBe('denied by a hook');
       expect(errors.at(-1)).toBe('BURROW_ERR_AUTH_FORBIDDEN');
     });
+  });
+
+  it('runs onSend hooks with the final payload and headers, right before a reply or a problem is written', async () => {
+    const seen: string[] = [];
+    const sender = definePlugin({
+      name: 'sender',
+      setup: (k) =>
+        k.hooks.add('onSend', (ctx, payload) => {
+          seen.push(`${ctx.res.statusCode} ${ctx.res.getHeader('content-length')} ${payload === undefined ? '-' : Buffer.byteLength(payload)}`);
+          ctx.res.setHeader('x-sent-by', 'hook');
+        }),
+    });
+    const kernel = await createKernel({ contract: FIXTURE, handlers: fixtureHandlers, logger: { level: 'silent' }, plugins: [sender] });
+    const ok = await kernel.inject('/hello');
+    const missing = await kernel.inject('/nowhere');
+    expect([ok.statusCode, ok.headers['x-sent-by'], missing.statusCode, missing.headers['x-sent-by']]).toEqual([200, 'hook', 404, 'hook']);
+    expect(seen).toEqual([`200 ${ok.rawPayload.length} ${ok.rawPayload.length}`, `404 ${missing.rawPayload.length} ${missing.rawPayload.length}`]);
   });
 
   it('refuses an unknown phase at boot', async () => {

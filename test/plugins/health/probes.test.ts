@@ -96,9 +96,12 @@ describe.each(ADAPTERS)('health probes over %s', (adapter) => {
 
   it('answers a readiness probe still running when the kernel closes with a failing closing check', async () => {
     const kernel = await fixtureKernel({ plugins: [health({ timeout: 200 })], closeTimeout: 10 });
-    kernel.health.add('queue', () => new Promise<void>(() => {}));
+    let asked!: () => void;
+    const running = new Promise<void>((resolve) => (asked = resolve));
+    kernel.health.add('queue', () => (asked(), new Promise<void>(() => {})));
     const probe = agent(kernel, adapter).get('/health/ready').then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The probe is inside the handler (running its checks) when close() begins.
+    await running;
     await kernel.close();
     const res = await probe;
     expect(res.status).toBe(503);

@@ -1,0 +1,98 @@
+/**
+ * The metrics of one kernel, in a registry of its own (never prom-client's global one:
+ * two kernels in a process do not collide). The request counter and histogram are
+ * recorded after each response through label-bound children cached per operation,
+ * method and status class: a request costs an array lookup, an increment and an
+ * observation, and allocates no label object.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestContext } from 'burrowjs';
+
+/** The `operation` label of requests no operation matched: unknown paths are one series. */
+export const UNMATCHED = '(unmatched)';
+
+/** The `method` label: these methods, every other one is `OTHER`. */
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'OTHER'] as const;
+const METHOD_INDEX: Record<string, number> = Object.fromEntries(METHODS.slice(0, -1).map((m, i) => [m.toLowerCase(), i]));
+const OTHER = METHODS.length - 1;
+const CLASSES = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+interface Child {
+  requests: { inc(): void };
+  duration: { observe(value: number): void };
+}
+
+export interface CollectorsOptions {
+  defaultMetrics: boolean;
+  prefix: string;
+  buckets: number[];
+}
+
+export class Collectors {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'operation' | 'method' | 'status_class'>;
+  readonly #duration: Histogram<'operation' | 'method' | 'status_class'>;
+  readonly sessions: Gauge;
+  readonly instances: Gauge<'service'>;
+  readonly rejections: Counter<'operation' | 'key' | 'policy'>;
+  /** The children by operation, then method × status class. */
+  readonly #children = new Map<string, (Child | undefined)[]>();
+
+  constructor(options: CollectorsOptions, violations: () => number) {
+    const registers = [this.registry];
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: options.prefix });
+    const labelNames = ['operation', 'method', 'status_class'] as const;
+    this.#requests = new Counter({ name: 'burrow_http_requests_total', help: 'HTTP requests answered, by operationId, method and status class.', labelNames, registers });
+    this.#duration = new Histogram({
+      name: 'burrow_http_request_duration_seconds',
+      help: 'Seconds from the arrival of a request to the end of its response, by operationId, method and status class.',
+      labelNames,
+      buckets: options.buckets,
+      registers,
+    });
+    this.sessions = new Gauge({ name: 'burrow_auth_sessions_open', help: 'Login sessions of the auth plugin opened and not ended since boot.', registers });
+    this.instances = new Gauge({ name: 'burrow_service_instances', help: 'Live instances of each service of the services plugin.', labelNames: ['service'], registers });
+    this.rejections = new Counter({
+      name: 'burrow_rate_limit_rejections_total',
+      help: 'Requests the rate-limit plugin refused with 429, by operationId, key kind and policy.',
+      labelNames: ['operation', 'key', 'policy'],
+      registers,
+    });
+    let reported = 0;
+    new Counter({
+      name: 'burrow_response_violations_total',
+      help: 'Responses that did not match the contract (the kernel\'s response validation).',
+      registers,
+      collect() {
+        const now = violations();
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+
+  /** Counts one answered request. */
+  record(ctx: RequestContext): void {
+    const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
+    const operation = ctx.operation?.id ?? UNMATCHED;
+    let children = this.#children.get(operation);
+    if (!children) this.#children.set(operation, (children = new Array(METHODS.length * CLASSES.length)));
+    const status = ctx.res.statusCode;
+    const statusClass = status >= 100 && status < 600 ? (status / 100) | 0 : 0;
+    const method = METHOD_INDEX[ctx.method] ?? OTHER;
+    const index = method * CLASSES.length + statusClass;
+    const child = (children[index] ??= this.#child(operation, METHODS[method]!, CLASSES[statusClass]!));
+    child.requests.inc();
+    child.duration.observe(seconds);
+  }
+
+  #child(operation: string, method: string, statusClass: string): Child {
+    const labels = { operation, method, status_class: statusClass };
+    return { requests: this.#requests.labels(labels), duration: this.#duration.labels(labels) };
+  }
+
+  close(): void {
+    this.registry.clear();
+    this.#children.clear();
+  }
+}

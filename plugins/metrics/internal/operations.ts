@@ -1,0 +1,47 @@
+/** `GET <path>`: the Prometheus exposition of the kernel's registry, contributed to the contract. */
+import type { ContractFragment, RawHandler } from 'burrowjs';
+import type { Registry } from 'prom-client';
+import type { ResolvedMetricsOptions } from '../options.js';
+import { compileAllow } from './guard.js';
+import { metricsErrors } from './errors.js';
+
+/** The operationId of the contributed operation. */
+export const OPERATION_ID = 'metrics';
+
+/** The Prometheus text exposition format's media type, as the operation declares it. */
+export const EXPOSITION = 'text/plain; version=0.0.4';
+
+/** The contract fragment and handler of the metrics. */
+export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
+  const allowed = compileAllow(options.allow);
+  const who = options.security
+    ? `Protected by the security requirements of the metrics plugin's \`security\` option${options.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
+    : 'Served to loopback addresses and those of the metrics plugin\'s `allow` option only (403 `BURROW_ERR_METRICS_FORBIDDEN` to others).';
+  const paths = {
+    [options.path]: {
+      get: {
+        operationId: OPERATION_ID,
+        tags: [options.tag],
+        summary: 'Prometheus metrics',
+        description: `The Prometheus text exposition (version 0.0.4): \`burrow_http_requests_total\`, \`burrow_http_request_duration_seconds\`, sessions, service instances, rate-limit rejections, response violations and the process metrics. ${who}`,
+        security: options.security ?? [],
+        ...(options.groups ? { 'x-burrow-rights': { groups: options.groups } } : {}),
+        responses: {
+          '200': { description: 'The metrics.', content: { [EXPOSITION]: { schema: { type: 'string' } } } },
+          '403': {
+            description: 'The caller\'s address is not allowed (`BURROW_ERR_METRICS_FORBIDDEN`), or its groups may not scrape.',
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/BurrowProblem' } } },
+          },
+        },
+      },
+    },
+  } as ContractFragment['paths'];
+  const handlers: Record<string, RawHandler> = {
+    [OPERATION_ID]: async (ctx) => {
+      if (options.checkAddress && !allowed(ctx.ip)) throw metricsErrors.create('BURROW_ERR_METRICS_FORBIDDEN', { address: ctx.ip });
+      const text = await registry.metrics();
+      return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: text };
+    },
+  };
+  return { fragment: { paths, tags: [{ name: options.tag, description: 'Statistics and metrics of the running service.' }] }, handlers };
+}

@@ -1,0 +1,116 @@
+import { readOptions } from 'burrowjs';
+import { allowProblems, securityProblems } from './internal/guard.js';
+
+/** An OpenAPI security requirement: scheme name → scopes. */
+export type SecurityRequirement = Record<string, string[]>;
+
+/** Options of the `metrics` plugin, as the application passes them. */
+export interface MetricsOptions {
+  /** Where the metrics are served. Default: `/metrics`. */
+  path?: string;
+  /**
+   * The security requirements of `GET <path>`, naming schemes of the app's contract
+   * (`[{ basicAuth: [] }]`). Without it, only loopback and `allow` addresses may scrape.
+   */
+  security?: SecurityRequirement[];
+  /** With `security` and the auth plugin: the groups that may scrape (`x-burrow-rights.groups`). */
+  groups?: string[];
+  /**
+   * Addresses or CIDR ranges (beside loopback) allowed to scrape. Checked when `security`
+   * is absent, or when given beside it (then both must pass). Default: `[]`.
+   */
+  allow?: string[];
+  /** Collect prom-client's default process metrics (CPU, memory, event loop lag, GC…). Default: `true`. */
+  defaultMetrics?: boolean;
+  /** A prefix of the default process metrics' names (`myapp_`). Default: `''`. */
+  prefix?: string;
+  /** The buckets (seconds) of `burrow_http_request_duration_seconds`. Default: 1 ms to 10 s. */
+  buckets?: number[];
+  /** The tag of the contributed operation. Default: `monitoring`. */
+  tag?: string;
+}
+
+/** The options after defaults are applied. */
+export interface ResolvedMetricsOptions {
+  path: string;
+  security: SecurityRequirement[] | undefined;
+  groups: string[] | undefined;
+  allow: string[];
+  /** Whether the address check runs: no `security`, or an explicit `allow`. */
+  checkAddress: boolean;
+  defaultMetrics: boolean;
+  prefix: string;
+  buckets: number[];
+  tag: string;
+}
+
+/** The defaults of {@link MetricsOptions}. */
+export const METRICS_DEFAULTS: Readonly<ResolvedMetricsOptions> = {
+  path: '/metrics',
+  security: undefined,
+  groups: undefined,
+  allow: [],
+  checkAddress: true,
+  defaultMetrics: true,
+  prefix: '',
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  tag: 'monitoring',
+};
+
+const KEYS = ['path', 'security', 'groups', 'allow', 'defaultMetrics', 'prefix', 'buckets', 'tag'] as const;
+const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * Checks the options and merges them with the defaults; every problem in one message.
+ *
+ * @example
+ * parseMetricsOptions({ prefix: 'api_' }).path // '/metrics'
+ */
+export function parseMetricsOptions(input: unknown): ResolvedMetricsOptions {
+  if (input === undefined) return { ...METRICS_DEFAULTS, allow: [], buckets: [...METRICS_DEFAULTS.buckets] };
+  const { given, problems } = readOptions(input, KEYS);
+  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
+    problems.push(`path must be a path such as "/metrics" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
+  }
+  if (given.security !== undefined) problems.push(...securityProblems(given.security));
+  if (given.groups !== undefined) {
+    if (!Array.isArray(given.groups) || !given.groups.length || given.groups.some((g) => typeof g !== 'string' || g === '')) {
+      problems.push(`groups must be a non-empty array of group names, got ${JSON.stringify(given.groups)}`);
+    } else if (given.security === undefined) {
+      problems.push('groups needs security: groups restrict the callers a security scheme authenticated');
+    }
+  }
+  if (given.allow !== undefined) problems.push(...allowProblems(given.allow));
+  if (given.defaultMetrics !== undefined && typeof given.defaultMetrics !== 'boolean') {
+    problems.push(`defaultMetrics must be a boolean, got ${JSON.stringify(given.defaultMetrics)}`);
+  }
+  if (given.prefix !== undefined && (typeof given.prefix !== 'string' || (given.prefix !== '' && !PREFIX.test(given.prefix)))) {
+    problems.push(`prefix must be a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*), got ${JSON.stringify(given.prefix)}`);
+  }
+  const { buckets } = given;
+  if (
+    buckets !== undefined &&
+    (!Array.isArray(buckets) ||
+      !buckets.length ||
+      buckets.some((b, i) => typeof b !== 'number' || !Number.isFinite(b) || b <= 0 || (i > 0 && b <= (buckets[i - 1] as number))))
+  ) {
+    problems.push(`buckets must be a non-empty array of increasing positive numbers of seconds, got ${JSON.stringify(buckets)}`);
+  }
+  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
+    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  const security = given.security as SecurityRequirement[] | undefined;
+  return {
+    path: (given.path as string | undefined) ?? METRICS_DEFAULTS.path,
+    security,
+    groups: given.groups as string[] | undefined,
+    allow: [...((given.allow as string[] | undefined) ?? [])],
+    checkAddress: security === undefined || given.allow !== undefined,
+    defaultMetrics: (given.defaultMetrics as boolean | undefined) ?? METRICS_DEFAULTS.defaultMetrics,
+    prefix: (given.prefix as string | undefined) ?? METRICS_DEFAULTS.prefix,
+    buckets: [...((buckets as number[] | undefined) ?? METRICS_DEFAULTS.buckets)],
+    tag: (given.tag as string | undefined) ?? METRICS_DEFAULTS.tag,
+  };
+}

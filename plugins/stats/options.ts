@@ -1,0 +1,124 @@
+import { readOptions } from 'burrowjs';
+import { allowProblems, securityProblems } from './internal/guard.js';
+
+/** An OpenAPI security requirement: scheme name → scopes. */
+export type SecurityRequirement = Record<string, string[]>;
+
+/** Options of the `stats` plugin, as the application passes them. */
+export interface StatsOptions {
+  /** Where the statistics are served (`GET <path>`, `POST <path>/reset`). Default: `/stat`. */
+  path?: string;
+  /**
+   * The security requirements of the two operations, naming schemes of the app's
+   * contract (`[{ basicAuth: [] }]`). Without it, only loopback and `allow` addresses may call them.
+   */
+  security?: SecurityRequirement[];
+  /** With `security` and the auth plugin: the groups that may call them (`x-burrow-rights.groups`). */
+  groups?: string[];
+  /**
+   * Addresses or CIDR ranges (beside loopback) allowed to call them. Checked when
+   * `security` is absent, or when given beside it (then both must pass). Default: `[]`.
+   */
+  allow?: string[];
+  /** Keep an entry per user (the principal's `id`). Default: `false`. */
+  perUser?: boolean;
+  /** Keep an entry per group of the principal. Default: `false`. */
+  perGroup?: boolean;
+  /** The most users (and the most groups) with their own entry; the rest go to `(others)`. Default: `100`. */
+  maxUsers?: number;
+  /** The latency percentiles reported (0 < p ≤ 100). Default: `[50, 90, 99]`. */
+  percentiles?: number[];
+  /** Contribute `POST <path>/reset`. Default: `true`. */
+  reset?: boolean;
+  /** The tag of the contributed operations. Default: `monitoring`. */
+  tag?: string;
+}
+
+/** The options after defaults are applied. */
+export interface ResolvedStatsOptions {
+  path: string;
+  security: SecurityRequirement[] | undefined;
+  groups: string[] | undefined;
+  allow: string[];
+  /** Whether the address check runs: no `security`, or an explicit `allow`. */
+  checkAddress: boolean;
+  perUser: boolean;
+  perGroup: boolean;
+  maxUsers: number;
+  percentiles: number[];
+  reset: boolean;
+  tag: string;
+}
+
+/** The defaults of {@link StatsOptions}. */
+export const STATS_DEFAULTS: Readonly<ResolvedStatsOptions> = {
+  path: '/stat',
+  security: undefined,
+  groups: undefined,
+  allow: [],
+  checkAddress: true,
+  perUser: false,
+  perGroup: false,
+  maxUsers: 100,
+  percentiles: [50, 90, 99],
+  reset: true,
+  tag: 'monitoring',
+};
+
+const KEYS = ['path', 'security', 'groups', 'allow', 'perUser', 'perGroup', 'maxUsers', 'percentiles', 'reset', 'tag'] as const;
+const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * Checks the options and merges them with the defaults; every problem in one message.
+ *
+ * @example
+ * parseStatsOptions({ perUser: true }).maxUsers // 100
+ */
+export function parseStatsOptions(input: unknown): ResolvedStatsOptions {
+  if (input === undefined) return { ...STATS_DEFAULTS, allow: [], percentiles: [...STATS_DEFAULTS.percentiles] };
+  const { given, problems } = readOptions(input, KEYS);
+  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
+    problems.push(`path must be a path such as "/stat" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
+  }
+  if (given.security !== undefined) problems.push(...securityProblems(given.security));
+  if (given.groups !== undefined) {
+    if (!Array.isArray(given.groups) || !given.groups.length || given.groups.some((g) => typeof g !== 'string' || g === '')) {
+      problems.push(`groups must be a non-empty array of group names, got ${JSON.stringify(given.groups)}`);
+    } else if (given.security === undefined) {
+      problems.push('groups needs security: groups restrict the callers a security scheme authenticated');
+    }
+  }
+  if (given.allow !== undefined) problems.push(...allowProblems(given.allow));
+  for (const key of ['perUser', 'perGroup', 'reset'] as const) {
+    if (given[key] !== undefined && typeof given[key] !== 'boolean') problems.push(`${key} must be a boolean, got ${JSON.stringify(given[key])}`);
+  }
+  const { maxUsers } = given;
+  if (maxUsers !== undefined && (typeof maxUsers !== 'number' || !Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 100_000)) {
+    problems.push(`maxUsers must be a whole number from 1 to 100000, got ${JSON.stringify(maxUsers)}`);
+  }
+  const { percentiles } = given;
+  if (
+    percentiles !== undefined &&
+    (!Array.isArray(percentiles) || percentiles.length > 10 || percentiles.some((p) => typeof p !== 'number' || !(p > 0 && p <= 100)))
+  ) {
+    problems.push(`percentiles must be an array of at most 10 numbers above 0 and up to 100, got ${JSON.stringify(percentiles)}`);
+  }
+  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
+    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  const security = given.security as SecurityRequirement[] | undefined;
+  return {
+    path: (given.path as string | undefined) ?? STATS_DEFAULTS.path,
+    security,
+    groups: given.groups as string[] | undefined,
+    allow: [...((given.allow as string[] | undefined) ?? [])],
+    checkAddress: security === undefined || given.allow !== undefined,
+    perUser: (given.perUser as boolean | undefined) ?? STATS_DEFAULTS.perUser,
+    perGroup: (given.perGroup as boolean | undefined) ?? STATS_DEFAULTS.perGroup,
+    maxUsers: (maxUsers as number | undefined) ?? STATS_DEFAULTS.maxUsers,
+    percentiles: [...new Set((percentiles as number[] | undefined) ?? STATS_DEFAULTS.percentiles)],
+    reset: (given.reset as boolean | undefined) ?? STATS_DEFAULTS.reset,
+    tag: (given.tag as string | undefined) ?? STATS_DEFAULTS.tag,
+  };
+}
