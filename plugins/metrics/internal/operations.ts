@@ -1,8 +1,7 @@
 /** `GET <path>`: the Prometheus exposition of the kernel's registry, contributed to the contract. */
-import type { ContractFragment, RawHandler } from 'burrowjs';
+import { loopbackOr, type ContractFragment, type RawHandler } from 'burrowjs';
 import type { Registry } from 'prom-client';
 import type { ResolvedMetricsOptions } from '../options.js';
-import { compileAllow } from './guard.js';
 import { metricsErrors } from './errors.js';
 
 /** The operationId of the contributed operation. */
@@ -13,7 +12,7 @@ export const EXPOSITION = 'text/plain; version=0.0.4';
 
 /** The contract fragment and handler of the metrics. */
 export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
-  const allowed = compileAllow(options.allow);
+  const allowed = loopbackOr(options.allow);
   const who = options.security
     ? `Protected by the security requirements of the metrics plugin's \`security\` option${options.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
     : 'Served to loopback addresses and those of the metrics plugin\'s `allow` option only (403 `BURROW_ERR_METRICS_FORBIDDEN` to others).';

@@ -2,9 +2,8 @@
  * `GET <path>` (the statistics as JSON, with mORMot's `with…` options) and
  * `POST <path>/reset`, contributed to the contract with their schemas.
  */
-import type { ContractFragment, RawHandler, RequestContext } from 'burrowjs';
+import { loopbackOr, type ContractFragment, type RawHandler, type RequestContext } from 'burrowjs';
 import type { ResolvedStatsOptions } from '../options.js';
-import { compileAllow } from './guard.js';
 import { statErrors } from './errors.js';
 import type { Recorder } from './recorder.js';
 
@@ -21,7 +20,7 @@ const ENTRIES = { type: 'object', additionalProperties: ENTRY };
 /** The contract fragment and handlers of the statistics. */
 export function statOperations(options: ResolvedStatsOptions, recorder: Recorder, bootedAt: number): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
   const { path, tag } = options;
-  const allowed = compileAllow(options.allow);
+  const allowed = loopbackOr(options.allow);
   const guard = (ctx: RequestContext) => {
     if (options.checkAddress && !allowed(ctx.ip)) throw statErrors.create('BURROW_ERR_STAT_FORBIDDEN', { address: ctx.ip });
   };

@@ -1,0 +1,54 @@
+/**
+ * Address lists and security requirements as plugin options: who may call an operation a
+ * plugin contributes (`/stat`, `/metrics`) when no security scheme protects it. Addresses
+ * are matched with proxy-addr (as the kernel's `trustProxy`) against `ctx.ip`.
+ */
+import proxyaddr from 'proxy-addr';
+
+/**
+ * Compiles a list of addresses and CIDR ranges, plus the loopback addresses, into a test
+ * of one address; throws on a malformed entry ({@link addressListProblems} says why first).
+ *
+ * @example
+ * const allowed = loopbackOr(['10.0.0.0/8']);
+ * allowed(ctx.ip) // true for 127.0.0.1, ::1, 10.1.2.3
+ */
+export function loopbackOr(allow: readonly string[]): (address: string) => boolean {
+  const trusted = proxyaddr.compile(['loopback', ...allow]);
+  return (address) => {
+    try {
+      return trusted(address, 0);
+    } catch {
+      // 'unknown' (a socket already gone) or anything that is not an address.
+      return false;
+    }
+  };
+}
+
+/** The problems of an option naming addresses or CIDR ranges (`name` is the option's name), for an options parser. */
+export function addressListProblems(name: string, allow: unknown): string[] {
+  if (!Array.isArray(allow) || allow.some((a) => typeof a !== 'string' || a.trim() === '')) {
+    return [`${name} must be an array of addresses or CIDR ranges ("10.0.0.0/8", "::1"), got ${JSON.stringify(allow)}`];
+  }
+  try {
+    proxyaddr.compile(allow as string[]);
+    return [];
+  } catch (error) {
+    return [`${name}: ${(error as Error).message}`];
+  }
+}
+
+/** The problems of an option holding OpenAPI security requirements (`[{ basicAuth: [] }]`), for an options parser. */
+export function securityRequirementProblems(name: string, security: unknown): string[] {
+  const ok =
+    Array.isArray(security) &&
+    security.length > 0 &&
+    security.every(
+      (requirement) =>
+        requirement !== null &&
+        typeof requirement === 'object' &&
+        !Array.isArray(requirement) &&
+        Object.values(requirement as object).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string')),
+    );
+  return ok ? [] : [`${name} must be a non-empty array of OpenAPI security requirements ([{ basicAuth: [] }]), got ${JSON.stringify(security)}`];
+}
