@@ -2,7 +2,7 @@ import { definePlugin, type Kernel } from 'burrowjs';
 import type { Registry } from 'prom-client';
 import { parseMetricsOptions, type MetricsOptions, type ResolvedMetricsOptions } from './options.js';
 import { metricsErrors } from './internal/errors.js';
-import { Collectors } from './internal/collectors.js';
+import { Collectors, type ServiceCall } from './internal/collectors.js';
 import { metricsOperation } from './internal/operations.js';
 
 export type { MetricsOptions, ResolvedMetricsOptions, SecurityRequirement } from './options.js';
@@ -26,7 +26,8 @@ export function metricsRegistry(kernel: Pick<Kernel, 'events'>): Registry | unde
  * Prometheus metrics (prom-client) at `GET /metrics`, in a registry of the kernel's own:
  * `burrow_http_requests_total` and `burrow_http_request_duration_seconds` by operationId,
  * method and status class (unknown paths are one `(unmatched)` series), the process
- * metrics, the auth plugin's open sessions, the services plugin's live instances, the
+ * metrics, the auth plugin's open sessions, the services plugin's live instances and
+ * method calls (`burrow_service_calls_total`, `burrow_service_call_duration_seconds`), the
  * rate-limit plugin's rejections and the kernel's response violations. Served to
  * loopback and `allow` addresses, or to the callers of the `security` option.
  *
@@ -51,6 +52,7 @@ export const metrics = definePlugin<ResolvedMetricsOptions, MetricsOptions>({
     on('auth.session.ended', () => collectors.sessions.set((sessions = Math.max(0, sessions - 1))));
     on('service.instance.created', (event: { service: string }) => collectors.instances.inc({ service: event.service }));
     on('service.instance.disposed', (event: { service: string }) => collectors.instances.dec({ service: event.service }));
+    on('service.call', (event: ServiceCall) => collectors.serviceCall(event));
     on('rateLimit.rejected', (event: { operationId?: string; key: string; policy: string }) =>
       collectors.rejections.inc({ operation: event.operationId ?? '(unmatched)', key: String(event.key), policy: String(event.policy) }),
     );

@@ -23,7 +23,7 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** A prefix of the default process metrics' names (`myapp_`). Default: `''`. */
   prefix?: string;
-  /** The buckets (seconds) of `burrow_http_request_duration_seconds`. Default: 1 ms to 10 s. */
+  /** The buckets (seconds) of `burrow_http_request_duration_seconds` and `burrow_service_call_duration_seconds`. Default: 1 ms to 10 s. */
   buckets?: number[];
   /** The tag of the contributed operation. Default: `monitoring`. */
   tag?: string;

@@ -9,8 +9,8 @@ import { registerJsonRpc } from './internal/json-rpc.js';
 
 export type { ServicesOptions, ResolvedServicesOptions } from './options.js';
 export type { ServiceCall, ServiceDefinition, ServiceSpec, ServiceInit, ServiceLifecycle, ServiceLocator, ServiceProxy, ServicePrincipal, ServiceMethod, ResultOf } from './internal/define-service.js';
-export type { Lifetime, ServiceMethodEntry } from './internal/dispatch.js';
-export type { DisposeReason } from './internal/instances.js';
+export type { CallTransport, Lifetime, ServiceMethodEntry } from './internal/dispatch.js';
+export type { DisposeReason, ServiceCallEvent } from './internal/instances.js';
 export { defineService } from './internal/define-service.js';
 export { serviceErrors } from './internal/errors.js';
 
@@ -53,7 +53,7 @@ export const services = definePlugin<ResolvedServicesOptions, ServicesOptions>({
     for (const family of options.errors) kernel.errors.addFamily(family);
     const registry = new InstanceRegistry({ events: kernel.events, logger: kernel.logger, sweepInterval: options.sweepInterval, services: options.services });
     registries.set(kernel.events, registry);
-    const dispatcher: ServiceDispatcher = createDispatcher({ definitions: options.services, registry, context: options.context, idleTimeout: options.idleTimeout });
+    const dispatcher: ServiceDispatcher = createDispatcher({ definitions: options.services, registry, events: kernel.events, context: options.context, idleTimeout: options.idleTimeout });
     kernel.extensions.add('x-burrow-service', serviceBinder(dispatcher));
 
     const release = releaseOperations(kernel.contractSource, options.services, options.basePath, () => dispatcher);

@@ -1,7 +1,7 @@
 import { definePlugin } from 'burrowjs';
 import { parseStatsOptions, type ResolvedStatsOptions, type StatsOptions } from './options.js';
 import { statErrors } from './internal/errors.js';
-import { Recorder } from './internal/recorder.js';
+import { Recorder, type ServiceCall } from './internal/recorder.js';
 import { statOperations } from './internal/operations.js';
 
 export type { StatsOptions, ResolvedStatsOptions, SecurityRequirement } from './options.js';
@@ -9,7 +9,8 @@ export type { EntryView } from './internal/entry.js';
 export { statErrors } from './internal/errors.js';
 
 /**
- * Statistics like mORMot's monitor: per operationId, per service method, per resource
+ * Statistics like mORMot's monitor: per operationId, per service method (every call,
+ * REST and JSON-RPC alike, from the services plugin's `service.call`), per resource
  * action and (optionally) per user and group — calls, errors by status class, latency
  * min/avg/max and percentiles, bytes in and out — served as JSON at `GET /stat`
  * (`?withSessions`, `?withServices`, `?withResources`, `?withUsers`, `?withAll`), to
@@ -24,7 +25,7 @@ export const stats = definePlugin<ResolvedStatsOptions, StatsOptions>({
   options: parseStatsOptions,
   setup(kernel, options) {
     kernel.errors.addFamily(statErrors);
-    const recorder = new Recorder(options);
+    const recorder = new Recorder({ ...options, statusOf: (code) => kernel.errors.get(code)?.status });
     kernel.hooks.add('onResponse', (ctx) => {
       recorder.record(ctx);
     });
@@ -34,6 +35,8 @@ export const stats = definePlugin<ResolvedStatsOptions, StatsOptions>({
     on('auth.session.ended', () => recorder.sessionEnded());
     on('service.instance.created', (event) => recorder.instance((event as { service: string }).service, 1));
     on('service.instance.disposed', (event) => recorder.instance((event as { service: string }).service, -1));
+    // Every method call, whatever its transport (REST, JSON-RPC, in-process): the per-method view.
+    on('service.call', (event) => recorder.serviceCall(event as ServiceCall));
 
     const { fragment, handlers } = statOperations(options, recorder, Date.now());
     kernel.contract.add('stats', fragment);

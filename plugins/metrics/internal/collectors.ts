@@ -3,7 +3,9 @@
  * two kernels in a process do not collide). The request counter and histogram are
  * recorded after each response through label-bound children cached per operation,
  * method and status class: a request costs an array lookup, an increment and an
- * observation, and allocates no label object.
+ * observation, and allocates no label object. The service call counter and histogram
+ * (from the services plugin's `service.call`) are recorded the same way, through
+ * children cached per service and method.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestContext } from 'burrowjs';
@@ -22,6 +24,21 @@ interface Child {
   duration: { observe(value: number): void };
 }
 
+/** The label-bound children of one service method. */
+interface ServiceChild {
+  ok: { inc(): void };
+  error: { inc(): void };
+  duration: { observe(value: number): void };
+}
+
+/** What the collectors read of the services plugin's `service.call` (declared there; subscribed by name). */
+export interface ServiceCall {
+  service: string;
+  method: string;
+  durationMs: number;
+  ok: boolean;
+}
+
 export interface CollectorsOptions {
   defaultMetrics: boolean;
   prefix: string;
@@ -35,8 +52,12 @@ export class Collectors {
   readonly sessions: Gauge;
   readonly instances: Gauge<'service'>;
   readonly rejections: Counter<'operation' | 'key' | 'policy'>;
+  readonly #serviceCalls: Counter<'service' | 'method' | 'outcome'>;
+  readonly #serviceDuration: Histogram<'service' | 'method'>;
   /** The children by operation, then method × status class. */
   readonly #children = new Map<string, (Child | undefined)[]>();
+  /** The service children by service, then method. */
+  readonly #serviceChildren = new Map<string, Map<string, ServiceChild>>();
 
   constructor(options: CollectorsOptions, violations: () => number) {
     const registers = [this.registry];
@@ -56,6 +77,19 @@ export class Collectors {
       name: 'burrow_rate_limit_rejections_total',
       help: 'Requests the rate-limit plugin refused with 429, by operationId, key kind and policy.',
       labelNames: ['operation', 'key', 'policy'],
+      registers,
+    });
+    this.#serviceCalls = new Counter({
+      name: 'burrow_service_calls_total',
+      help: 'Service method calls of the services plugin (REST, JSON-RPC and in-process alike), by service, method and outcome (ok, error).',
+      labelNames: ['service', 'method', 'outcome'],
+      registers,
+    });
+    this.#serviceDuration = new Histogram({
+      name: 'burrow_service_call_duration_seconds',
+      help: 'Seconds a service method call of the services plugin ran (from finding its instance to its settling), by service and method.',
+      labelNames: ['service', 'method'],
+      buckets: options.buckets,
       registers,
     });
     let reported = 0;
@@ -91,8 +125,27 @@ export class Collectors {
     return { requests: this.#requests.labels(labels), duration: this.#duration.labels(labels) };
   }
 
+  /** Counts one service method call (the services plugin's `service.call`). */
+  serviceCall(call: ServiceCall): void {
+    let methods = this.#serviceChildren.get(call.service);
+    if (!methods) this.#serviceChildren.set(call.service, (methods = new Map()));
+    let child = methods.get(call.method);
+    if (!child) {
+      const { service, method } = call;
+      child = {
+        ok: this.#serviceCalls.labels({ service, method, outcome: 'ok' }),
+        error: this.#serviceCalls.labels({ service, method, outcome: 'error' }),
+        duration: this.#serviceDuration.labels({ service, method }),
+      };
+      methods.set(call.method, child);
+    }
+    (call.ok ? child.ok : child.error).inc();
+    child.duration.observe(call.durationMs / 1000);
+  }
+
   close(): void {
     this.registry.clear();
     this.#children.clear();
+    this.#serviceChildren.clear();
   }
 }

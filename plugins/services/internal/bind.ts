@@ -5,7 +5,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type { BindResult, ExtensionBinder, ExtensionSite, RawHandler, RequestContext } from 'burrowjs';
-import type { ServiceMethodEntry } from './dispatch.js';
+import type { InvokeOptions, ServiceMethodEntry } from './dispatch.js';
 import type { ServiceDispatcher } from './dispatcher.js';
 import { describe, methodEntry, SERVICE_EXTENSION_SCHEMA, type ServiceBinding } from './binding.js';
 
@@ -53,13 +53,15 @@ function bindOne(site: ExtensionSite<ServiceBinding>, dispatcher: ServiceDispatc
   return { handler: restHandler(dispatcher, entry) };
 }
 
+const REST: InvokeOptions = { transport: 'rest' };
+
 /** The handler of a method's own route: its body is the input (already validated), its result the body of its 2xx. */
 function restHandler(dispatcher: ServiceDispatcher, entry: ServiceMethodEntry): RawHandler {
   const clientDriven = entry.lifetime === 'clientDriven';
   return async (ctx: RequestContext) => {
     const given = clientDriven ? ctx.headers[INSTANCE_HEADER] : undefined;
     const instanceId = typeof given === 'string' && given !== '' ? given : undefined;
-    const { result, instanceId: used } = await dispatcher.invoke(ctx, entry, entry.hasInput ? ctx.body : undefined, instanceId === undefined ? undefined : { instanceId });
+    const { result, instanceId: used } = await dispatcher.invoke(ctx, entry, entry.hasInput ? ctx.body : undefined, instanceId === undefined ? REST : { instanceId, transport: 'rest' });
     if (used === undefined) return { status: entry.successStatus, body: result };
     return { status: entry.successStatus, body: result, headers: { [INSTANCE_HEADER]: used } };
   };

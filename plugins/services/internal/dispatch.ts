@@ -23,6 +23,17 @@ export interface ServiceMethodEntry {
   successStatus: number;
 }
 
+/** How a call reached the dispatcher: its REST route, a JSON-RPC call (single or in a batch), an in-process `services.get()` proxy. */
+export type CallTransport = 'rest' | 'jsonrpc' | 'inproc';
+
+/** How a method is run. */
+export interface InvokeOptions {
+  /** The clientDriven instance to run on (none: a new one is made). */
+  instanceId?: string;
+  /** How the call arrived (`service.call`'s `transport`). Default `inproc`. */
+  transport?: CallTransport;
+}
+
 /** What running a method answers. */
 export interface InvokeResult {
   /** The method's result (the success response's body; undefined for 204). */
@@ -40,7 +51,7 @@ export interface Dispatcher {
    * already authorized. Throws a BurrowError (the service's own codes, a lifetime that
    * needs a principal, an unknown clientDriven instance, a timeout).
    */
-  invoke(ctx: RequestContext, entry: ServiceMethodEntry, input: unknown, options?: { instanceId?: string }): Promise<InvokeResult>;
+  invoke(ctx: RequestContext, entry: ServiceMethodEntry, input: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   /** Releases (disposes) a clientDriven instance of the caller; throws BURROW_ERR_SERVICE_INSTANCE_NOT_FOUND when it is not theirs or not live. */
   release(ctx: RequestContext, service: string, instanceId: string): Promise<void>;
 }

@@ -3,13 +3,14 @@
  * find or make the instance its lifetime says, call it with a `ServiceCall`, keep the
  * instance in use until the method settles, answer its result.
  */
-import type { RequestContext } from 'burrowjs';
-import type { Dispatcher, InvokeResult, ServiceMethodEntry } from './dispatch.js';
+import type { EventBus, RequestContext } from 'burrowjs';
+import type { Dispatcher, InvokeOptions, InvokeResult, ServiceMethodEntry } from './dispatch.js';
 import type { ServiceDefinition, ServiceInit, ServiceLocator, ServicePrincipal, ServiceProxy } from './define-service.js';
 import { InstanceRegistry, type Lease } from './instances.js';
 import { Call, principalOf } from './call.js';
 import { serviceErrors } from './errors.js';
 import { withSpans } from './spans.js';
+import { withCallEvents } from './call-events.js';
 
 /** The dispatcher of one plugin: its methods are added by the binder at boot. */
 export interface ServiceDispatcher extends Dispatcher {
@@ -22,10 +23,14 @@ export interface ServiceDispatcher extends Dispatcher {
 export interface DispatcherInput {
   definitions: readonly ServiceDefinition[];
   registry: InstanceRegistry;
+  /** The kernel's bus, where each call's `service.call` is published (when someone listens). */
+  events: EventBus;
   context: unknown;
   /** The plugin's idle timeout in seconds (a service's own wins). */
   idleTimeout: number;
 }
+
+const INPROC: InvokeOptions = { transport: 'inproc' };
 
 /** Creates the dispatcher of one plugin instance. */
 export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
@@ -42,7 +47,7 @@ export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
       const proxy: Record<string, (input: unknown) => Promise<unknown>> = {};
       for (const entry of entries) {
         proxy[entry.method] = async (value) => {
-          const answer = await dispatcher.invoke(ctx, entry, value, instanceId ? { instanceId } : undefined);
+          const answer = await dispatcher.invoke(ctx, entry, value, instanceId ? { instanceId, transport: 'inproc' } : INPROC);
           instanceId = answer.instanceId ?? instanceId;
           return answer.result;
         };
@@ -121,7 +126,7 @@ export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
       if (!(await registry.release(service, instanceId, owner))) throw serviceErrors.create('BURROW_ERR_SERVICE_INSTANCE_NOT_FOUND', { service, instanceId });
     },
   };
-  return withSpans(dispatcher);
+  return withCallEvents(withSpans(dispatcher), input.events);
 }
 
 /** The key of a shared or keyed (perSession, perUser, perGroup) instance; throws when the caller cannot have one. */

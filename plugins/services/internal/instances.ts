@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventBus, Logger } from 'burrowjs';
-import type { Lifetime } from './dispatch.js';
+import type { CallTransport, Lifetime } from './dispatch.js';
 import type { ServiceDefinition, ServiceLifecycle } from './define-service.js';
 
 /** Why an instance was disposed (`service.instance.disposed`'s `reason`). */
@@ -41,12 +41,37 @@ export interface Lease {
   instance: Instance;
 }
 
+/** The payload of `service.call`: one method call that settled. */
+export interface ServiceCallEvent {
+  /** `Calculator` */
+  service: string;
+  /** `add` */
+  method: string;
+  /** The operation that declares the method. */
+  operationId: string;
+  /** How the call arrived. */
+  transport: CallTransport;
+  /** From the dispatcher's start of the call (finding or making its instance) to its settling, in milliseconds (fractional). */
+  durationMs: number;
+  /** Whether the method answered (false: it threw, or timed out). */
+  ok: boolean;
+  /** On failure: the code of the error (`BURROW_ERR_SERVICE_TIMEOUT`, a service's own code); absent for an error without one. */
+  code?: string;
+  /** The caller's principal id, when the call had a principal. */
+  principalId?: string;
+}
+
 declare module 'burrowjs' {
   interface BurrowEvents {
     /** A service instance was made (perCall: one per call). */
     'service.instance.created': { service: string; lifetime: Lifetime; instanceId: string; reason: 'call' };
     /** A service instance was disposed (its `dispose` awaited). */
     'service.instance.disposed': { service: string; lifetime: Lifetime; instanceId: string; reason: DisposeReason };
+    /**
+     * A method call settled (REST route, each JSON-RPC call, in-process proxy): published
+     * by `internal/call-events.ts` only while the event has a subscriber.
+     */
+    'service.call': ServiceCallEvent;
   }
 }
 

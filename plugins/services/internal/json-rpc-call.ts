@@ -4,7 +4,7 @@
  * would be, then run through the Dispatcher; every failure becomes an error object.
  */
 import { coreError, isBurrowError, toProblem, validateBody, type BurrowError, type Kernel, type RequestContext } from 'burrowjs';
-import type { Dispatcher, ServiceMethodEntry } from './dispatch.js';
+import type { Dispatcher, InvokeOptions, ServiceMethodEntry } from './dispatch.js';
 
 /** The error codes JSON-RPC 2.0 defines, and the one Burrow uses for every other problem. */
 export const RPC_CODES = { parseError: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, internalError: -32603, serverError: -32000 } as const;
@@ -93,6 +93,8 @@ function invalidMember(jsonrpc: unknown, method: unknown, params: unknown, insta
   return undefined;
 }
 
+const JSON_RPC: InvokeOptions = { transport: 'jsonrpc' };
+
 async function invoke(env: CallEnv, ctx: RequestContext, method: string, params: unknown, instance: string | undefined) {
   const entry = env.dispatcher.methods.get(method);
   if (!entry) throw new RpcFailure(RPC_CODES.methodNotFound, 'Method not found');
@@ -100,7 +102,7 @@ async function invoke(env: CallEnv, ctx: RequestContext, method: string, params:
   const op = enter(env, ctx, entry.operationId);
   await env.kernel.authorize(ctx, entry.operationId);
   const input = checkInput(entry, op, params);
-  return env.dispatcher.invoke(ctx, entry, input, instance === undefined ? undefined : { instanceId: instance });
+  return env.dispatcher.invoke(ctx, entry, input, instance === undefined ? JSON_RPC : { instanceId: instance, transport: 'jsonrpc' });
 }
 
 /** `Service._free`: releases the caller's clientDriven instance named by `instance`. */

@@ -49,7 +49,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
           required: false,
           description: {
             withSessions: 'Add `sessions`: the auth plugin\'s open sessions.',
-            withServices: 'Add `services`: per service method, and the live instances per service.',
+            withServices: 'Add `services`: per service method (every call: REST, JSON-RPC, in-process), and the live instances per service.',
             withResources: 'Add `resources`: per resource action (`Model.action`).',
             withUsers: 'Add `users` and `groups` (when the plugin keeps them: `perUser`, `perGroup`).',
             withAll: 'Everything above.',
@@ -112,7 +112,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
   const schemas = {
     StatEntry: {
       type: 'object',
-      description: 'The counters of an operation, a service method, a resource action, a user, a group or of every request.',
+      description: 'The counters of an operation, a service method, a resource action, a user, a group or of every request (for a service method: of its calls, see `StatReport.services.methods`).',
       required: ['calls', 'errors', 'statusClasses', 'latencyMs', 'bytesIn', 'bytesOut'],
       properties: {
         calls: count,
@@ -155,7 +155,11 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
           type: 'object',
           required: ['methods', 'instances'],
           properties: {
-            methods: { ...ENTRIES, description: 'By `Service.method`.' },
+            methods: {
+              ...ENTRIES,
+              description:
+                'By `Service.method`: every call that reached the method, over REST, JSON-RPC (each call of a batch) or in-process, counted once. `errors` are the calls that failed (their status class: their error code\'s status, 5xx without one); `latencyMs` is the call\'s run time; no bytes are counted (0).',
+            },
             instances: {
               type: 'object',
               description: 'Instances by service: live now, created and disposed since boot.',

@@ -1,8 +1,8 @@
 /**
  * What the stats plugin keeps: an entry per operationId (unknown paths share one),
- * per service method, per resource action, and — when asked — per user and per group,
- * bounded; the live sessions and service instances counted from the events of the
- * auth and services plugins. `record` runs after every response: synchronous, one
+ * per resource action, and — when asked — per user and per group, bounded; an entry per
+ * service method and the live sessions and service instances counted from the events of
+ * the services and auth plugins. `record` runs after every response: synchronous, one
  * map lookup per view, nothing allocated once an operation was seen.
  */
 import type { CompiledOperation, RequestContext } from 'burrowjs';
@@ -16,8 +16,16 @@ export const OTHERS = '(others)';
 /** The entries an operation's requests count in, found once per operation. */
 interface Slot {
   entry: StatEntry;
-  service: StatEntry | undefined;
   resource: StatEntry | undefined;
+}
+
+/** What the recorder reads of the services plugin's `service.call` (declared there; subscribed by name). */
+export interface ServiceCall {
+  service: string;
+  method: string;
+  durationMs: number;
+  ok: boolean;
+  code?: string;
 }
 
 /** Live and cumulated counts of a service's instances. */
@@ -32,6 +40,8 @@ export interface RecorderOptions {
   perGroup: boolean;
   maxUsers: number;
   percentiles: readonly number[];
+  /** The status of an error code (the kernel's error registry); a failed call without one counts as 5xx. */
+  statusOf?: (code: string) => number | undefined;
 }
 
 export class Recorder {
@@ -39,7 +49,8 @@ export class Recorder {
   since = Date.now();
   total = new StatEntry();
   readonly #slots = new Map<string, Slot>();
-  readonly #services = new Map<string, StatEntry>();
+  /** By service, then method: counting a call builds no `Service.method` string. */
+  readonly #services = new Map<string, Map<string, StatEntry>>();
   readonly #resources = new Map<string, StatEntry>();
   readonly #users = new Map<string, StatEntry>();
   readonly #groups = new Map<string, StatEntry>();
@@ -62,7 +73,6 @@ export class Recorder {
     const op = ctx.operation;
     const slot = this.#slots.get(op ? op.id : UNMATCHED) ?? this.#slot(op);
     slot.entry.record(statusClass, micros, bytesIn, bytesOut, now);
-    slot.service?.record(statusClass, micros, bytesIn, bytesOut, now);
     slot.resource?.record(statusClass, micros, bytesIn, bytesOut, now);
     this.total.record(statusClass, micros, bytesIn, bytesOut, now);
 
@@ -80,12 +90,8 @@ export class Recorder {
   }
 
   #slot(op: CompiledOperation | undefined): Slot {
-    const slot: Slot = { entry: new StatEntry(), service: undefined, resource: undefined };
+    const slot: Slot = { entry: new StatEntry(), resource: undefined };
     if (op) {
-      const service = op.extensions['x-burrow-service'] as { service?: unknown; method?: unknown } | undefined;
-      if (service && typeof service.service === 'string') {
-        slot.service = entryOf(this.#services, `${service.service}.${typeof service.method === 'string' ? service.method : op.id}`);
-      }
       const resource = op.extensions['x-burrow-resource'] as { model?: unknown; action?: unknown } | undefined;
       if (resource && typeof resource.model === 'string' && typeof resource.action === 'string') {
         slot.resource = entryOf(this.#resources, `${resource.model}.${resource.action}`);
@@ -93,6 +99,25 @@ export class Recorder {
     }
     this.#slots.set(op ? op.id : UNMATCHED, slot);
     return slot;
+  }
+
+  /**
+   * Counts one service method call (`service.call`: REST, JSON-RPC and in-process alike):
+   * its duration, and its status class — 2xx when it answered, else its error code's
+   * status (5xx for an error without a registered 4xx or 5xx code). No bytes: a call is not a request.
+   */
+  serviceCall(call: ServiceCall): void {
+    let statusClass = 2;
+    if (!call.ok) {
+      const status = call.code === undefined ? undefined : this.options.statusOf?.(call.code);
+      // A failure is an error whatever its code says: 4xx or 5xx, never another class.
+      statusClass = status !== undefined && status >= 400 && status < 600 ? (status / 100) | 0 : 5;
+    }
+    let methods = this.#services.get(call.service);
+    if (!methods) this.#services.set(call.service, (methods = new Map()));
+    let entry = methods.get(call.method);
+    if (!entry) methods.set(call.method, (entry = new StatEntry()));
+    entry.record(statusClass, call.durationMs * 1000, 0, 0, Date.now());
   }
 
   /** Forgets every counter (not the live sessions and instances, which are states). */
@@ -124,8 +149,11 @@ export class Recorder {
     for (const [id, slot] of [...this.#slots].sort(([a], [b]) => a.localeCompare(b))) views[id] = slot.entry.view(this.options.percentiles);
     return views;
   }
+  /** By `Service.method`. */
   services(): Record<string, EntryView> {
-    return viewsOf(this.#services, this.options.percentiles);
+    const flat = new Map<string, StatEntry>();
+    for (const [service, methods] of this.#services) for (const [method, entry] of methods) flat.set(`${service}.${method}`, entry);
+    return viewsOf(flat, this.options.percentiles);
   }
   resources(): Record<string, EntryView> {
     return viewsOf(this.#resources, this.options.percentiles);

@@ -196,6 +196,40 @@ describe('what other plugins report', () => {
   });
 });
 
+describe('metrics of service method calls', () => {
+  it('counts calls by service, method and outcome, and observes their durations, REST and JSON-RPC alike', async () => {
+    const { servicesKernelWith, post } = await import('./services-kernel.js');
+    const kernel = await track(servicesKernelWith([metrics({ defaultMetrics: false, buckets: [0.5, 30] })]));
+    expect((await post(kernel, '/calc/divide', {}, { a: 6, b: 3 })).status).toBe(200);
+    expect((await post(kernel, '/calc/divide', {}, { a: 6, b: 0 })).status).toBe(400);
+    expect((await post(kernel, '/calc/divide', {}, { a: 6 })).status).toBe(400); // refused before the method: not a call
+    expect((await post(kernel, '/rpc', {}, { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 1, b: 1 }, id: 1 })).body.result).toEqual({ result: 1 });
+    const batch = await post(kernel, '/rpc', {}, [
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 1, b: 2 }, id: 2 },
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 1, b: 0 }, id: 3 },
+      { jsonrpc: '2.0', method: 'Shared.hit', id: 4 },
+    ]);
+    expect(batch.body).toHaveLength(3);
+    await kernel.events.idle();
+
+    const res = await kernel.inject('/metrics');
+    const families = parse(res.body);
+    expect(family(families, 'burrow_service_calls_total').type).toBe('COUNTER');
+    expect(value(families, 'burrow_service_calls_total', { service: 'Calc', method: 'divide', outcome: 'ok' })).toBe(3);
+    expect(value(families, 'burrow_service_calls_total', { service: 'Calc', method: 'divide', outcome: 'error' })).toBe(2);
+    expect(value(families, 'burrow_service_calls_total', { service: 'Shared', method: 'hit', outcome: 'ok' })).toBe(1);
+    expect(sample(families, 'burrow_service_calls_total', { service: 'Shared', method: 'hit', outcome: 'error' })).toBeUndefined();
+
+    expect(family(families, 'burrow_service_call_duration_seconds').type).toBe('HISTOGRAM');
+    const divide = histogramSeries(res.body, 'burrow_service_call_duration_seconds', { service: 'Calc', method: 'divide' });
+    expect(Object.keys(divide.buckets).sort()).toEqual(['+Inf', '0.5', '30']);
+    expect(Number(divide.count)).toBe(5);
+    expect(Number(divide.buckets['+Inf'])).toBe(5);
+    expect(Number(divide.sum)).toBeGreaterThanOrEqual(0);
+    expect(Number(histogramSeries(res.body, 'burrow_service_call_duration_seconds', { service: 'Shared', method: 'hit' }).count)).toBe(1);
+  });
+});
+
 describe('metrics protection', () => {
   const passwords = createPasswords({ N: 2 ** 10 });
   const SECURED = {

@@ -175,6 +175,60 @@ describe('stats with the auth and services plugins', () => {
     expect(report).not.toHaveProperty('sessions');
   });
 
+  it('counts every call of a method in Service.method, REST and JSON-RPC (single and batch) alike, each once', async () => {
+    const kernel = await track(servicesKernelWith([stats()]));
+    const rpc = (body: unknown) => post(kernel, '/rpc', {}, body);
+    // REST: 2 calls, 1 failing with the service's own code (400).
+    expect((await post(kernel, '/calc/divide', {}, { a: 6, b: 3 })).status).toBe(200);
+    expect((await post(kernel, '/calc/divide', {}, { a: 1, b: 0 })).status).toBe(400);
+    // Refused before the method runs (invalid body): the operation's entry only.
+    expect((await post(kernel, '/calc/divide', {}, { a: 1 })).status).toBe(400);
+    // JSON-RPC, single: 1 call, 1 failing.
+    expect((await rpc({ jsonrpc: '2.0', method: 'Calc.divide', params: { a: 8, b: 2 }, id: 1 })).body.result).toEqual({ result: 4 });
+    expect((await rpc({ jsonrpc: '2.0', method: 'Calc.divide', params: { a: 8, b: 0 }, id: 2 })).body.error.data.code).toBe('CALC_ERR_DIVISION_BY_ZERO');
+    // JSON-RPC, a batch: 3 calls of Calc.divide (1 failing, 1 notification), 1 of Shared.hit, 1 refused before the method (invalid params).
+    const batch = await rpc([
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 9, b: 3 }, id: 3 },
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 9, b: 0 }, id: 4 },
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 1, b: 1 } },
+      { jsonrpc: '2.0', method: 'Calc.divide', params: { a: 'x' }, id: 5 },
+      { jsonrpc: '2.0', method: 'Shared.hit', id: 6 },
+    ]);
+    expect(batch.body).toHaveLength(4);
+    await kernel.events.idle();
+
+    const report = await read(kernel, '?withServices=true');
+    // 2 REST + 2 single + 3 batched calls that reached the method; 1 + 1 + 1 failed.
+    const divide = report.services.methods['Calc.divide'];
+    expect(divide).toMatchObject({ calls: 7, errors: 3, statusClasses: { '2xx': 4, '4xx': 3 }, bytesIn: 0, bytesOut: 0 });
+    const { min, avg, max, p50, p99 } = divide.latencyMs;
+    expect(min).toBeLessThanOrEqual(avg);
+    expect(avg).toBeLessThanOrEqual(max);
+    expect(min).toBeLessThanOrEqual(p50);
+    expect(p99).toBeLessThanOrEqual(max);
+    expect(Date.parse(divide.firstCall)).toBeLessThanOrEqual(Date.parse(divide.lastCall));
+    expect(report.services.methods['Shared.hit']).toMatchObject({ calls: 1, errors: 0 });
+    // The per-operation view is unchanged: every REST request, and the JSON-RPC requests under their own operation.
+    expect(report.operations.calcDivide).toMatchObject({ calls: 3, errors: 2 });
+    expect(report.operations.burrowJsonRpc).toMatchObject({ calls: 3, statusClasses: { '2xx': 3 } });
+
+    // Reset forgets the method entries too.
+    expect((await kernel.inject({ method: 'POST', url: '/stat/reset' })).statusCode).toBe(204);
+    expect((await read(kernel, '?withServices=true')).services.methods).toEqual({});
+  });
+
+  it('counts a failed call without an error code as 5xx', async () => {
+    const kernel = await track(
+      servicesKernelWith([stats()], {
+        '/shared/hit': { post: { operationId: 'sharedHit', 'x-burrow-service': { service: 'Shared', method: 'boom' }, security: [], responses: { '200': { description: 'never' } } } },
+      }),
+    );
+    // The hit service has no `boom`: the dispatcher throws a plain Error (500, no code).
+    expect((await kernel.inject({ method: 'POST', url: '/shared/hit' })).statusCode).toBe(500);
+    await kernel.events.idle();
+    expect((await read(kernel, '?withServices=true')).services.methods['Shared.boom']).toMatchObject({ calls: 1, errors: 1, statusClasses: { '5xx': 1 } });
+  });
+
   it('counts open sessions from the auth plugin\'s events (withSessions)', async () => {
     const kernel = await track(servicesKernelWith([stats()]));
     const ada = await bearerOf(kernel, 'ada');
