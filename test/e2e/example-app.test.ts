@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,32 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { createSignedSession } from '../../client/signed-session.js';
 import { DEFAULT_SQLITE_FILE, resolveDatabase } from '../../example-app/db.js';
 import { DEMO_PASSWORD } from '../../example-app/seed.js';
-
-/** `npm start` in its own processes, as a user runs it; resolves once it printed its URLs. */
-async function startExample(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const url = /API\s+(http:\/\/\S+)\/tasks/.exec(output)?.[1];
-      if (url && /Swagger UI/.test(output)) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, base, output: () => output };
-}
+import { startExample } from './example-helpers.js';
 
 /** Sends SIGTERM and waits for the exit; returns the exit code and signal. */
 async function stop(child: ChildProcess): Promise<[number | null, string | null]> {

@@ -35,10 +35,10 @@ export type Outcome =
   | { kind: 'answer'; status: number; headers: http.IncomingHttpHeaders; body: string }
   | { kind: 'error'; code: string; message: string };
 
-/** One GET through an agent: its answer, or the error the request failed with. */
-export function get(agent: http.Agent, url: string): Promise<Outcome> {
+/** One GET through an agent (with `headers`, if any): its answer, or the error the request failed with. */
+export function get(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Outcome> {
   return new Promise((resolve) => {
-    const req = http.get(url, { agent }, (res) => {
+    const req = http.get(url, { agent, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -54,8 +54,10 @@ describe.each(ADAPTERS)('readiness during close (%s)', (adapter) => {
     expect(probe.headers.connection).toBe('close');
     expect(probe.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(probe.body).code).toMatch(/^BURROW_ERR_(UNAVAILABLE_SHUTTING_DOWN|HEALTH_NOT_READY)$/);
-    // A new connection is refused.
-    expect(await get(new http.Agent(), `${url}/health/live`)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
+    // A new connection during the grace period is answered, not reset: 503 and Connection: close.
+    const fresh = await get(new http.Agent(), `${url}/health/live`);
+    expect(fresh).toMatchObject({ kind: 'answer', status: 503 });
+    if (fresh.kind === 'answer') expect(fresh.headers.connection).toBe('close');
     release();
     const served = await inFlight;
     expect(served).toMatchObject({ kind: 'answer', status: 200, body: '{"done":true}' });
