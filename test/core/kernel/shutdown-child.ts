@@ -32,6 +32,8 @@ const kernel = await createKernel({
       return { status: 200, body: { ok: true } };
     },
     slow: async () => {
+      // The test signals only once this request is in its handler (in flight, not queued).
+      console.log('SLOW started');
       await sleep(Number(process.env.SLOW_MS ?? 800));
       return { status: 200, body: { slow: true } };
     },

@@ -35,7 +35,9 @@ describe.each(ADAPTERS)('SIGTERM under load (%s)', (adapter) => {
 
     // One slow request in flight when the signal comes: it must be served.
     const slow = get(new http.Agent({ keepAlive: true }), `${url}/slow`);
-    await sleep(100);
+    // Under load the server may take a while to accept a new connection: wait until it is in flight.
+    for (let waited = 0; !running.output().stdout.includes('SLOW started') && waited < 5000; waited += 10) await sleep(10);
+    expect(running.output().stdout).toContain('SLOW started');
     const signalAt = Date.now();
     child.kill('SIGTERM');
     await Promise.all(clients);
