@@ -52,3 +52,23 @@ export function securityRequirementProblems(name: string, security: unknown): st
     );
   return ok ? [] : [`${name} must be a non-empty array of OpenAPI security requirements ([{ basicAuth: [] }]), got ${JSON.stringify(security)}`];
 }
+
+/**
+ * The problems of the options that protect an operation a plugin contributes (`/stat`,
+ * `/metrics`): `security` (requirements naming the app's schemes), `groups` (the auth
+ * plugin's groups allowed; needs `security`) and `allow` (addresses beside loopback).
+ */
+export function protectionProblems(given: { security?: unknown; groups?: unknown; allow?: unknown }): string[] {
+  const problems: string[] = [];
+  if (given.security !== undefined) problems.push(...securityRequirementProblems('security', given.security));
+  if (given.groups !== undefined) {
+    const { groups } = given;
+    if (!Array.isArray(groups) || !groups.length || groups.some((g) => typeof g !== 'string' || g === '')) {
+      problems.push(`groups must be a non-empty array of group names, got ${JSON.stringify(groups)}`);
+    } else if (given.security === undefined) {
+      problems.push('groups needs security: groups restrict the callers a security scheme authenticated');
+    }
+  }
+  if (given.allow !== undefined) problems.push(...addressListProblems('allow', given.allow));
+  return problems;
+}

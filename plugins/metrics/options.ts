@@ -1,4 +1,4 @@
-import { addressListProblems, readOptions, securityRequirementProblems } from 'burrowjs';
+import { protectionProblems, readOptions } from 'burrowjs';
 
 /** An OpenAPI security requirement: scheme name → scopes. */
 export type SecurityRequirement = Record<string, string[]>;
@@ -72,15 +72,7 @@ export function parseMetricsOptions(input: unknown): ResolvedMetricsOptions {
   if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
     problems.push(`path must be a path such as "/metrics" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
   }
-  if (given.security !== undefined) problems.push(...securityRequirementProblems('security', given.security));
-  if (given.groups !== undefined) {
-    if (!Array.isArray(given.groups) || !given.groups.length || given.groups.some((g) => typeof g !== 'string' || g === '')) {
-      problems.push(`groups must be a non-empty array of group names, got ${JSON.stringify(given.groups)}`);
-    } else if (given.security === undefined) {
-      problems.push('groups needs security: groups restrict the callers a security scheme authenticated');
-    }
-  }
-  if (given.allow !== undefined) problems.push(...addressListProblems('allow', given.allow));
+  problems.push(...protectionProblems(given));
   if (given.defaultMetrics !== undefined && typeof given.defaultMetrics !== 'boolean') {
     problems.push(`defaultMetrics must be a boolean, got ${JSON.stringify(given.defaultMetrics)}`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressListProblems, loopbackOr, securityRequirementProblems } from '../../../core/index.js';
+import { addressListProblems, loopbackOr, protectionProblems, securityRequirementProblems } from '../../../core/index.js';
 
 describe('address lists and security requirements as plugin options', () => {
   it('matches loopback and the listed addresses and ranges, and nothing that is not an address', () => {
@@ -15,5 +15,11 @@ describe('address lists and security requirements as plugin options', () => {
     expect(securityRequirementProblems('security', [{ basicAuth: [] }])).toEqual([]);
     expect(securityRequirementProblems('security', [])[0]).toMatch(/^security must be a non-empty array/);
     expect(securityRequirementProblems('security', [{ basicAuth: 'admin' }])).toHaveLength(1);
+  });
+
+  it('checks the options protecting a contributed operation together', () => {
+    expect(protectionProblems({ security: [{ basicAuth: [] }], groups: ['admin'], allow: ['10.0.0.0/8'] })).toEqual([]);
+    expect(protectionProblems({ groups: ['admin'] })).toEqual(['groups needs security: groups restrict the callers a security scheme authenticated']);
+    expect(protectionProblems({ security: [], allow: 'x' })).toHaveLength(2);
   });
 });
