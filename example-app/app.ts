@@ -130,7 +130,12 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
       // The services see the Prisma client as `context.prisma` (Report reads through it, Import writes).
       services({ services: [calculator, cart, report, importService], context: { prisma: client }, errors: [exampleErrors] }),
       // The limits are in the contract (x-burrow-rate-limit); counted in Redis when there is one.
-      rateLimit(redis ? { redis, keyPrefix: 'burrow-example:rl:' } : {}),
+      // The auth plugin's login is not in the contract: its own budget per address is given here
+      // (the lockout still counts failures per user). The health probes are never counted.
+      rateLimit({
+        ...(redis ? { redis, keyPrefix: 'burrow-example:rl:' } : {}),
+        operations: { authLogin: { points: 30, duration: '1m', key: 'ip', name: 'login' } },
+      }),
       // GET /stat for admins (per user too); GET /metrics from this machine (METRICS_ALLOW adds addresses).
       stats({ security: [{ basicAuth: [] }, { bearerAuth: [] }], groups: ['admin'], perUser: true }),
       metrics({ allow: (process.env.METRICS_ALLOW ?? '').split(',').map((a) => a.trim()).filter(Boolean) }),

@@ -1,4 +1,4 @@
-import { definePlugin, type ExtensionBinder } from 'burrowjs';
+import { coreError, definePlugin, type ExtensionBinder } from 'burrowjs';
 import { parseRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import { rateLimitErrors } from './internal/errors.js';
 import { normalizeValue, RATE_LIMIT_SCHEMA, type Policy, type RateLimitValue } from './internal/policy.js';
@@ -11,6 +11,7 @@ export type { RateLimitPolicy, RateLimitValue, PolicyKey } from './internal/poli
 export type { RedisSource } from './internal/redis.js';
 export { RATE_LIMIT_SCHEMA } from './internal/policy.js';
 export { rateLimitErrors } from './internal/errors.js';
+export { PROBES_UNLIMITED } from './options.js';
 
 declare module 'burrowjs' {
   interface BurrowEvents {
@@ -51,6 +52,9 @@ export const rateLimit = definePlugin<ResolvedRateLimitOptions, RateLimitOptions
     const counters = new Map<string, Counter['limiter']>();
     let root: Policy[] | false | undefined;
     const declared: { policy: Policy; at: string }[] = options.default?.map((policy) => ({ policy, at: 'the default option' })) ?? [];
+    for (const [operationId, policies] of options.operations) {
+      if (policies) for (const policy of policies) declared.push({ policy, at: `the operations option (${operationId})` });
+    }
     const binder: ExtensionBinder<RateLimitValue> = {
       schema: RATE_LIMIT_SCHEMA,
       bind({ value, operation, pointer }) {
@@ -85,9 +89,14 @@ export const rateLimit = definePlugin<ResolvedRateLimitOptions, RateLimitOptions
       for (const [name, scheme] of Object.entries((document.components?.securitySchemes ?? {}) as Record<string, { type?: string }>)) {
         if (scheme?.type === 'apiKey') apiKeySchemes.add(name);
       }
+      const unknown = [...options.namedOperations].filter((id) => !kernel.operations.has(id));
+      if (unknown.length) {
+        const problems = `rate-limit: the operations option names ${unknown.map((id) => `"${id}"`).join(', ')}, which no operation of the composed contract has`;
+        throw coreError('BURROW_ERR_BOOT_PLUGIN_OPTIONS', { problems });
+      }
       let decorated = false;
       for (const op of kernel.operations.values()) {
-        const policies = own.has(op.id) ? own.get(op.id)! : (root ?? options.default);
+        const policies = own.has(op.id) ? own.get(op.id)! : options.operations.has(op.id) ? options.operations.get(op.id)! : (root ?? options.default);
         if (!policies || !policies.length) continue;
         const plan: Plan = { early: [], late: [] };
         for (const policy of policies) {

@@ -12,6 +12,13 @@ export interface RateLimitOptions {
   default?: RateLimitPolicy | RateLimitPolicy[];
   /** Groups whose callers no policy counts. Default: none. */
   exempt?: string[];
+  /**
+   * Limits of operations by operationId, for those the app's contract cannot annotate: the
+   * operations plugins contribute (`authLogin`, `stat`…). A value here wins over the root and
+   * `default`; an operation's own `x-burrow-rate-limit` wins over it. `false`: not limited.
+   * Merged over {@link PROBES_UNLIMITED}: the health probes are never counted unless named here.
+   */
+  operations?: Record<string, RateLimitPolicy | RateLimitPolicy[] | false>;
   /** Prefix of the counters' keys (Redis keys). Default: `burrow:rl:`. */
   keyPrefix?: string;
   /** Send `RateLimit` and `RateLimit-Policy` on limited responses (and document them). Default: `true`. */
@@ -26,10 +33,19 @@ export interface ResolvedRateLimitOptions {
   redis: RedisSource | undefined;
   default: Policy[] | undefined;
   exempt: readonly string[];
+  operations: ReadonlyMap<string, Policy[] | false>;
+  /** The operationIds the application named in `operations` (those of the defaults may be absent). */
+  namedOperations: ReadonlySet<string>;
   keyPrefix: string;
   headers: boolean;
   onStoreError: 'allow' | 'deny';
 }
+
+/**
+ * The health plugin's probes, never counted by default: a 429 on a liveness probe gets the
+ * instance restarted, on a readiness probe taken out of the load balancer.
+ */
+export const PROBES_UNLIMITED: Readonly<Record<string, false>> = { healthLive: false, healthReady: false };
 
 /** The defaults of {@link RateLimitOptions}. */
 export const RATE_LIMIT_DEFAULTS: Readonly<ResolvedRateLimitOptions> = {
@@ -37,12 +53,14 @@ export const RATE_LIMIT_DEFAULTS: Readonly<ResolvedRateLimitOptions> = {
   redis: undefined,
   default: undefined,
   exempt: [],
+  operations: new Map(Object.entries(PROBES_UNLIMITED)),
+  namedOperations: new Set(),
   keyPrefix: 'burrow:rl:',
   headers: true,
   onStoreError: 'allow',
 };
 
-const KEYS = ['store', 'redis', 'default', 'exempt', 'keyPrefix', 'headers', 'onStoreError'] as const;
+const KEYS = ['store', 'redis', 'default', 'exempt', 'operations', 'keyPrefix', 'headers', 'onStoreError'] as const;
 
 /**
  * Checks the options and merges them with the defaults. Every problem is reported in
@@ -69,6 +87,20 @@ export function parseRateLimitOptions(input: unknown): ResolvedRateLimitOptions 
     if (normalized.policies === false) problems.push('default must be a policy or an array of policies (an operation turns the limit off with x-burrow-rate-limit: false)');
     else policies = normalized.policies;
   }
+  const operations = new Map<string, Policy[] | false>(Object.entries(PROBES_UNLIMITED));
+  const namedOperations = new Set<string>();
+  if (given.operations !== undefined) {
+    if (given.operations === null || typeof given.operations !== 'object' || Array.isArray(given.operations)) {
+      problems.push(`operations must be an object of policies by operationId, got ${JSON.stringify(given.operations)}`);
+    } else {
+      for (const [operationId, value] of Object.entries(given.operations as Record<string, unknown>)) {
+        const normalized = normalizeValue(value, operationId, `operations/${operationId}`);
+        problems.push(...normalized.problems);
+        operations.set(operationId, normalized.policies);
+        namedOperations.add(operationId);
+      }
+    }
+  }
   if (exempt !== undefined && (!Array.isArray(exempt) || exempt.some((g) => typeof g !== 'string' || g === ''))) problems.push(`exempt must be an array of group names, got ${JSON.stringify(exempt)}`);
   if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || keyPrefix.length > 100)) problems.push(`keyPrefix must be a string of at most 100 characters, got ${JSON.stringify(keyPrefix)}`);
   if (headers !== undefined && typeof headers !== 'boolean') problems.push(`headers must be true or false, got ${JSON.stringify(headers)}`);
@@ -79,6 +111,8 @@ export function parseRateLimitOptions(input: unknown): ResolvedRateLimitOptions 
     redis: redis as RedisSource | undefined,
     default: policies,
     exempt: [...new Set((exempt as string[] | undefined) ?? [])],
+    operations,
+    namedOperations,
     keyPrefix: (keyPrefix as string | undefined) ?? RATE_LIMIT_DEFAULTS.keyPrefix,
     headers: (headers as boolean | undefined) ?? true,
     onStoreError: (onStoreError as 'allow' | 'deny' | undefined) ?? 'allow',

@@ -433,6 +433,10 @@ describe('example app (npm start)', () => {
   it('runs the production plugins: probes, security headers, the contract\'s rate limits, compression, /stat for admins, /metrics, limits per operation', async () => {
     const ready = await json('/health/ready', { headers: { authorization: '' } });
     expect([ready.status, ready.body.checks.database.ok]).toEqual([200, true]);
+    // Probes are never counted; the login (the auth plugin's operation) has its own budget per address.
+    expect(ready.headers.get('ratelimit')).toBeNull();
+    const login = await send('POST', '/auth/login', { username: 'nobody@example.com', password: 'wrong' }, { authorization: '' });
+    expect([login.status, login.headers.get('ratelimit-policy')]).toEqual([401, '"login";q=30;w=60']);
 
     const tasks = await json('/tasks', { headers: { authorization: as.grace } });
     expect(tasks.headers.get('content-security-policy')).toContain("script-src 'self'");

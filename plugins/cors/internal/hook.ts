@@ -112,7 +112,13 @@ export function corsHook(kernel: Kernel, options: ResolvedCorsOptions): (ctx: Re
 
   return function cors(ctx: RequestContext): void | Promise<void> {
     const origin = ctx.req.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) {
+      // The answer to the same URL with an Origin would differ: a shared cache must key on it, or a
+      // copy stored for this same-origin call (without Access-Control-Allow-Origin) would be served
+      // to a cross-origin page and blocked by its browser.
+      if (origins.configured) appendVary(ctx.res, VARY_ACTUAL);
+      return;
+    }
     const asked = ctx.method === 'options' ? ctx.req.headers['access-control-request-method'] : undefined;
     const requestedMethod = typeof asked === 'string' ? asked : undefined;
     if (!origins.configured) return decide(ctx, origin, false, requestedMethod);

@@ -44,11 +44,15 @@ describe.each(ADAPTERS)('cors over %s', (adapter) => {
     expect(pre.headers.vary).toBe('Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
   });
 
-  it('leaves a request without Origin untouched', async () => {
+  it('answers a request without Origin with no CORS header but Vary: Origin, so that no shared cache serves it cross-origin', async () => {
     const api = agent(await boot({ origins: [APP] }), adapter);
     const res = await api.get('/pets');
     expect(corsHeadersOf(res.headers)).toEqual([]);
-    expect(res.headers.vary).toBeUndefined();
+    expect(res.headers.vary).toBe('Origin');
+    const any = await agent(await boot({ origins: '*' }), adapter).get('/pets');
+    expect([corsHeadersOf(any.headers), any.headers.vary]).toEqual([[], 'Origin']);
+    const none = await agent(await boot(), adapter).get('/pets');
+    expect(none.headers.vary).toBeUndefined();
   });
 
   it('echoes an allowed origin, with Vary: Origin and the exposed headers of the operation', async () => {

@@ -4,6 +4,7 @@ import { createKernel, isBurrowError, type Kernel } from '../../../core/index.js
 import { rateLimit, rateLimitErrors } from '../../../plugins/rate-limit/index.js';
 import { parseRateLimitOptions, RATE_LIMIT_DEFAULTS } from '../../../plugins/rate-limit/options.js';
 import { auth, basic, memoryUsers } from '../../../plugins/auth/index.js';
+import { health } from '../../../plugins/health/index.js';
 
 describe('parseRateLimitOptions', () => {
   it('gives the defaults without options', () => {
@@ -24,7 +25,7 @@ describe('parseRateLimitOptions', () => {
       parseRateLimitOptions({ store: 'disk', redis: 'http://x', default: { points: 1.5, duration: 0 }, exempt: 'admin', keyPrefix: 3, headers: 'yes', onStoreError: 'panic', extra: 1 }),
     ).toThrow(
       [
-        'unknown option "extra" (options are: store, redis, default, exempt, keyPrefix, headers, onStoreError)',
+        'unknown option "extra" (options are: store, redis, default, exempt, operations, keyPrefix, headers, onStoreError)',
         'store must be "memory" or "redis", got "disk"',
         'redis must be a Redis URL ("redis://host:6379") or an ioredis instance, got "http://x"',
         'default/points: must be a whole number ≥ 1, got 1.5',
@@ -37,6 +38,16 @@ describe('parseRateLimitOptions', () => {
     );
     expect(() => parseRateLimitOptions({ store: 'redis' })).toThrow('store "redis" needs the `redis` option');
     expect(() => parseRateLimitOptions({ default: false })).toThrow('default must be a policy or an array of policies');
+    expect(() => parseRateLimitOptions({ operations: ['authLogin'] })).toThrow('operations must be an object of policies by operationId, got ["authLogin"]');
+    expect(() => parseRateLimitOptions({ operations: { authLogin: { points: 0, duration: '1m' } } })).toThrow('operations/authLogin/points: must be a whole number ≥ 1, got 0');
+  });
+
+  it('leaves the health probes unlimited unless operations names them', () => {
+    expect([...parseRateLimitOptions(undefined).operations]).toEqual([['healthLive', false], ['healthReady', false]]);
+    const given = parseRateLimitOptions({ operations: { healthReady: { points: 60, duration: '1m' }, authLogin: false } });
+    expect([...given.operations.keys()]).toEqual(['healthLive', 'healthReady', 'authLogin']);
+    expect(given.operations.get('healthReady')).toMatchObject([{ name: 'healthReady', points: 60, seconds: 60 }]);
+    expect([...given.namedOperations]).toEqual(['healthReady', 'authLogin']);
   });
 
   it('declares its error codes', () => {
@@ -61,6 +72,50 @@ describe('in a kernel', () => {
     const error = await createKernel({ contract: { openapi: '3.1.0', info: { title: 'T', version: '1' }, paths: {} } as never, logger: { level: 'silent' }, plugins: [rateLimit({ headers: 1 } as never)] }).catch((e) => e);
     expect(isBurrowError(error) && error.code).toBe('BURROW_ERR_BOOT_PLUGIN_OPTIONS');
     expect(error.detail).toContain('headers must be true or false');
+  });
+
+  const probed = (options?: Parameters<typeof rateLimit>[0]) =>
+    createKernel({
+      contract: {
+        openapi: '3.1.0',
+        info: { title: 'T', version: '1' },
+        'x-burrow-rate-limit': { points: 1, duration: 60 },
+        paths: {
+          '/a': { get: { operationId: 'a', responses: { '200': { description: 'ok' } } } },
+          '/b': { get: { operationId: 'b', 'x-burrow-rate-limit': { points: 2, duration: 60 }, responses: { '200': { description: 'ok' } } } },
+        },
+      } as never,
+      handlers: { a: () => ({ status: 200 }), b: () => ({ status: 200 }) },
+      logger: { level: 'silent' },
+      plugins: [health(), rateLimit(options)],
+    });
+
+  it('never counts the health probes under a root limit, unless the operations option names them', async () => {
+    kernel = await probed();
+    for (let i = 0; i < 5; i++) {
+      for (const url of ['/health/live', '/health/ready']) {
+        const probe = await kernel.inject({ url });
+        expect([url, probe.statusCode, probe.headers.ratelimit]).toEqual([url, 200, undefined]);
+      }
+    }
+    expect((await kernel.inject({ url: '/a' })).statusCode).toBe(200);
+    expect((await kernel.inject({ url: '/a' })).statusCode).toBe(429);
+    await kernel.close();
+
+    kernel = await probed({ operations: { healthReady: { points: 1, duration: 60, name: 'probe' }, a: false, b: false } });
+    const ready = await kernel.inject({ url: '/health/ready' });
+    expect([ready.statusCode, ready.headers['ratelimit-policy']]).toEqual([200, '"probe";q=1;w=60']);
+    expect((await kernel.inject({ url: '/health/ready' })).statusCode).toBe(429);
+    expect((await kernel.inject({ url: '/health/live' })).headers.ratelimit).toBeUndefined();
+    // The option wins over the root (a: unlimited), the operation's own declaration over the option (b: 2 per minute).
+    for (let i = 0; i < 3; i++) expect((await kernel.inject({ url: '/a' })).statusCode).toBe(200);
+    expect((await kernel.inject({ url: '/b' })).headers['ratelimit-policy']).toBe('"b";q=2;w=60');
+  });
+
+  it('stops the boot when the operations option names an operation the contract does not have', async () => {
+    const error = await probed({ operations: { authLogin: { points: 5, duration: '1m' }, healthReady: false } }).catch((e) => e);
+    expect(isBurrowError(error) && error.code).toBe('BURROW_ERR_BOOT_PLUGIN_OPTIONS');
+    expect(error.detail).toBe('rate-limit: the operations option names "authLogin", which no operation of the composed contract has');
   });
 
   it('counts the auth plugin’s principals and honours their groups', async () => {
