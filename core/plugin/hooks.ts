@@ -17,7 +17,8 @@ import { coreError, type BurrowError } from '../errors/burrow-error.js';
  * - `onSend`: synchronous, right before Burrow writes a reply or a problem: status and
  *   headers (`content-type`, `content-length`) are set, the payload is final (compression
  *   attaches its encoder here, only for a payload worth compressing)
- * - `onResponse`: the response was sent (stats, metrics); errors here are logged only
+ * - `onResponse`: the response was sent (stats, metrics) — a body an `onSend` hook streams
+ *   (compressed) once its last byte is written; errors here are logged only
  * - `onError`: an error is about to become a problem response; a hook may observe it
  */
 export const REQUEST_PHASES = ['aroundRequest', 'onRequest', 'postRouting', 'postSecurity', 'preHandler', 'onSend', 'onResponse', 'onError'] as const;

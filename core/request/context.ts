@@ -72,6 +72,12 @@ export class RequestContext {
   error: Error | undefined = undefined;
   /** True when no operation matched and the request was passed on to the host app (`notFound: 'next'`). */
   passedOn = false;
+  /**
+   * The response body's bytes as written, set by a plugin that transforms the body after
+   * its `Content-Length` is known (compression: the compressed size) once the response
+   * ends. Undefined otherwise: `Content-Length` tells.
+   */
+  bytesOut: number | undefined = undefined;
 
   #baseLogger: Logger;
   #log: Logger | undefined;

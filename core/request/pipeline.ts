@@ -225,6 +225,16 @@ export function createPipeline(state: PipelineState) {
   function finish(ctx: RequestContext): void {
     // A path passed on to the host app's routes was not served by Burrow: no access line, no hooks.
     if (ctx.passedOn) return;
+    // A body still on its way through a stream (compressed by a plugin): the access line and the
+    // hooks wait for its end, so that durations and byte counts cover the whole response.
+    if (!ctx.res.writableEnded && !ctx.res.destroyed) {
+      ctx.res.once('close', () => finished(ctx));
+      return;
+    }
+    finished(ctx);
+  }
+
+  function finished(ctx: RequestContext): void {
     if (logger.isInfoEnabled()) {
       // The fields plugins added with ctx.logWith() (principalId, traceId) first: the line's own win.
       logger.info('request', {

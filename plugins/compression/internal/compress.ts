@@ -89,6 +89,7 @@ export function compressionHook(options: ResolvedCompressionOptions) {
     }
     const accepted = req.headers['accept-encoding'];
     const encoding = negotiate(typeof accepted === 'string' ? accepted : undefined) ?? 'identity';
+    if (encoding !== 'identity') count(ctx);
     attach(req, res, encoding, middleware);
   };
 }
@@ -96,6 +97,30 @@ export function compressionHook(options: ResolvedCompressionOptions) {
 function attach(req: IncomingMessage, res: ServerResponse, encoding: string, middleware: Middleware): void {
   const view: RequestView = { method: req.method, headers: { 'accept-encoding': encoding }, original: req };
   middleware(view, res, noop);
+}
+
+type Write = (chunk?: unknown, ...rest: unknown[]) => unknown;
+const sizeOf = (chunk: unknown) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.byteLength : 0);
+
+/**
+ * Counts the bytes the middleware writes (the compressed body) into `ctx.bytesOut`, for
+ * statistics: wraps `write`/`end` before the middleware patches them over, so these see
+ * what leaves for the socket. Only on a response that may be compressed (the rest have
+ * their `Content-Length`).
+ */
+function count(ctx: RequestContext): void {
+  const res = ctx.res as unknown as { write: Write; end: Write };
+  const { write, end } = res;
+  let bytes = 0;
+  res.write = function (this: unknown, chunk, ...rest) {
+    bytes += sizeOf(chunk);
+    return write.call(this, chunk, ...rest);
+  };
+  res.end = function (this: unknown, chunk, ...rest) {
+    if (typeof chunk !== 'function') bytes += sizeOf(chunk);
+    ctx.bytesOut = bytes;
+    return end.call(this, chunk, ...rest);
+  };
 }
 
 /** `Vary: Accept-Encoding` on a response the middleware would have considered (its type, no `no-transform`). */

@@ -124,7 +124,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
           additionalProperties: { type: 'number', minimum: 0 },
         },
         bytesIn: { ...count, description: 'Request body bytes (Content-Length).' },
-        bytesOut: { ...count, description: 'Response body bytes (Content-Length; 0 for a response sent without one).' },
+        bytesOut: { ...count, description: 'Response body bytes as sent (Content-Length, or the compressed size; 0 for a stream sent without either).' },
         firstCall: { type: 'string', format: 'date-time' },
         lastCall: { type: 'string', format: 'date-time' },
       },

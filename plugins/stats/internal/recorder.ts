@@ -67,7 +67,8 @@ export class Recorder {
     const statusClass = status >= 100 && status < 600 ? (status / 100) | 0 : 0;
     const length = ctx.headers['content-length'];
     const bytesIn = length !== undefined ? Number(length) || 0 : (ctx.rawBody?.length ?? 0);
-    const sent = ctx.res.getHeader('content-length');
+    // A compressed body has no Content-Length: the compression plugin counts what it wrote.
+    const sent = ctx.bytesOut ?? ctx.res.getHeader('content-length');
     const bytesOut = sent === undefined ? 0 : Number(sent) || 0;
 
     const op = ctx.operation;

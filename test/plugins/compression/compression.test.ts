@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel, defineErrors, definePlugin, type Kernel } from 'burrowjs';
 import { listen } from 'burrowjs/express';
 import { compression, type CompressionOptions } from 'burrowjs/plugins/compression';
+import { stats } from 'burrowjs/plugins/stats';
 import { parseCompressionOptions } from '../../../plugins/compression/options.js';
 import { negotiate } from '../../../plugins/compression/internal/negotiate.js';
 import { ADAPTERS, agent, type Adapter } from '../../helpers.js';
@@ -65,8 +66,8 @@ const streamer = definePlugin({
   },
 });
 
-function boot(options?: CompressionOptions): Promise<Kernel> {
-  return createKernel({ contract: CONTRACT, handlers: handlers as never, errors: [bigErrors] as never, logger: { level: 'silent' }, plugins: [compression(options), streamer()] });
+function boot(options?: CompressionOptions, more: ReturnType<typeof stats>[] = []): Promise<Kernel> {
+  return createKernel({ contract: CONTRACT, handlers: handlers as never, errors: [bigErrors] as never, logger: { level: 'silent' }, plugins: [compression(options), streamer(), ...more] });
 }
 
 interface Raw {
@@ -106,8 +107,8 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.close();
 });
 
-async function serve(adapter: Adapter, options?: CompressionOptions): Promise<{ url: string; kernel: Kernel }> {
-  const kernel = await boot(options);
+async function serve(adapter: Adapter, options?: CompressionOptions, more: ReturnType<typeof stats>[] = []): Promise<{ url: string; kernel: Kernel }> {
+  const kernel = await boot(options, more);
   const { server, url } = adapter === 'node' ? await kernel.listen({ port: 0 }) : await listen(kernel, { port: 0 });
   servers.push({ close: () => void kernel.close().catch(() => server.close()) });
   return { url, kernel };
@@ -153,6 +154,17 @@ describe.each(ADAPTERS)('compression over HTTP (%s)', (adapter) => {
       expect(res.body.length).toBeLessThan(BIG_TEXT.length / 2);
       expect(JSON.parse(decode(res).toString())).toEqual(BIG);
     }
+  });
+
+  it('counts the compressed bytes sent (ctx.bytesOut), which /stat reports as bytesOut', async () => {
+    const { url } = await serve(adapter, undefined, [stats()]);
+    const sizes: number[] = [];
+    for (const accept of ['br', 'gzip', 'identity']) sizes.push((await raw(url, '/big', { 'accept-encoding': accept })).body.length);
+    const small = await raw(url, '/small', { 'accept-encoding': 'gzip' });
+    expect(sizes[0]).toBeLessThan(BIG_TEXT.length / 2);
+    const report = JSON.parse((await raw(url, '/stat')).body.toString());
+    expect(report.operations.big).toMatchObject({ calls: 3, bytesOut: sizes[0]! + sizes[1]! + BIG_TEXT.length });
+    expect(report.operations.small.bytesOut).toBe(small.body.length);
   });
 
   it('no Accept-Encoding, or none the plugin answers: identity, still Vary', async () => {
