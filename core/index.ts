@@ -5,7 +5,7 @@
  */
 export { createKernel } from './kernel/create-kernel.js';
 export type { KernelOptions, TrustProxy } from './kernel/options.js';
-export type { Kernel, HealthCheck, ShutdownStep, ListenOptions, AttachOptions, ServerTimeouts, Listening, RouteLookup } from './kernel/types.js';
+export type { Kernel, HealthCheck, GaugeSource, ShutdownStep, ListenOptions, AttachOptions, ServerTimeouts, Listening, RouteLookup } from './kernel/types.js';
 export { DEFAULT_SERVER_TIMEOUTS, DEFAULT_CLOSE_GRACE, DEFAULT_CLOSE_SIGNALS } from './kernel/lifecycle.js';
 export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
 export { definePlugin, readOptions, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';

@@ -21,7 +21,7 @@ import { CATALOG_OPERATION_ID, catalogFragment, createCatalogHandler, createErro
 import { resolveKernelOptions, type KernelOptions } from './options.js';
 import { createLifecycle } from './lifecycle.js';
 import { compileAll, warmUp } from './warm-up.js';
-import type { HealthCheck, Kernel, ShutdownStep } from './types.js';
+import type { GaugeSource, HealthCheck, Kernel, ShutdownStep } from './types.js';
 
 export type { KernelOptions } from './options.js';
 
@@ -44,6 +44,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const contract = createRegistry<ContractFragment>('contract contribution');
   const health = createRegistry<HealthCheck>('health check');
   const shutdown = createRegistry<ShutdownStep>('shutdown step');
+  const gauges = gaugeRegistry();
   const guards = createRegistry<Guard>('access guard');
   const errors = createErrorRegistry();
   const events = createEventBus(logger);
@@ -79,6 +80,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     extensions,
     contract,
     health,
+    gauges,
     shutdown,
     guards,
     errors,
@@ -267,6 +269,20 @@ function problemTypeBase(typeBase: string | undefined, catalogPath: string | und
   return undefined;
 }
 
+const GAUGE_NAME = /^[a-z][a-z0-9_]{0,99}$/;
+
+/** The gauges' registry: names that a Prometheus metric name can carry, a help text, a `read` function. */
+function gaugeRegistry(): Registry<GaugeSource> {
+  const registry = createRegistry<GaugeSource>('gauge');
+  const add = registry.add;
+  registry.add = (key, value, owner) => {
+    if (!GAUGE_NAME.test(key)) throw new Error(`gauge name ${JSON.stringify(key)}: lower-case letters, digits and _, starting with a letter (it becomes the metric burrow_<name>)`);
+    if (typeof value?.read !== 'function' || typeof value.help !== 'string' || !value.help) throw new Error(`gauge "${key}": give { help: 'what it measures', read: () => value }`);
+    add(key, value, owner);
+  };
+  return registry;
+}
+
 /** A view of the kernel whose registries record the plugin as the owner of what it adds. */
 function scopedKernel(kernel: Kernel, owner: string): Kernel {
   const scope = <V>(registry: Registry<V>) => ({ ...registry, add: (key: string, value: V) => registry.add(key, value, `plugin ${owner}`) });
@@ -276,6 +292,7 @@ function scopedKernel(kernel: Kernel, owner: string): Kernel {
     extensions: { value: scope(kernel.extensions) },
     contract: { value: scope(kernel.contract) },
     health: { value: scope(kernel.health) },
+    gauges: { value: scope(kernel.gauges) },
     shutdown: { value: scope(kernel.shutdown) },
     guards: { value: scope(kernel.guards) },
     errors: { value: { ...scope(kernel.errors), addFamily: (family: Parameters<Kernel['errors']['addFamily']>[0]) => kernel.errors.addFamily(family, `plugin ${owner}`) } },

@@ -22,6 +22,19 @@ export type RouteLookup =
 /** A health check: resolves when healthy, throws (or rejects) with the reason when not. */
 export type HealthCheck = () => void | Promise<void>;
 
+/**
+ * A value a plugin or the app reports as it is now (open sessions, a queue's depth), read
+ * only when someone asks: the metrics plugin at each scrape (as `burrow_<name>`), the stats
+ * plugin in `/stat?withGauges`. Registered in `kernel.gauges` under a name of lower-case
+ * letters, digits and `_` (`auth_sessions_open`).
+ */
+export interface GaugeSource {
+  /** What it measures, in one line (the Prometheus HELP text). */
+  help: string;
+  /** The current value; may be asynchronous (a count in Redis). A failure is logged and the gauge left out of that reading. */
+  read(): number | Promise<number>;
+}
+
 /** A step of shutdown (close a pool, flush a buffer). Steps run in reverse registration order. */
 export type ShutdownStep = () => void | Promise<void>;
 
@@ -111,6 +124,8 @@ export interface Kernel {
   readonly contract: Registry<ContractFragment>;
   /** Health checks by name. */
   readonly health: Registry<HealthCheck>;
+  /** Gauges by name (`[a-z][a-z0-9_]*`): values read on demand by the stats and metrics plugins. */
+  readonly gauges: Registry<GaugeSource>;
   /** Shutdown steps by name. */
   readonly shutdown: Registry<ShutdownStep>;
   /**

@@ -135,6 +135,10 @@ export const auth = definePlugin<ResolvedAuthOptions, AuthOptions>({
 
     for (const { runtime } of schemes) if (runtime.preHandler) kernel.hooks.add('preHandler', runtime.preHandler);
     if (sessions.kind !== 'memory') kernel.health.add('sessions', () => sessions.ping());
+    if (typeof sessions.count === 'function') {
+      const count = sessions.count.bind(sessions);
+      kernel.gauges.add('auth_sessions_open', { help: 'Live login sessions of the auth plugin (not idled out, not ended; in Redis: of every instance).', read: count });
+    }
     return async () => {
       for (const { runtime } of schemes) await runtime.close?.();
       await lockout.close?.();

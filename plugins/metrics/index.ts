@@ -46,10 +46,6 @@ export const metrics = definePlugin<ResolvedMetricsOptions, MetricsOptions>({
     });
     // Published by the auth, services and rate-limit plugins when installed; subscribed by name.
     const on = kernel.events.on.bind(kernel.events) as (event: string, listener: (payload: any) => void) => () => void;
-    // Sessions in Redis may be ended on another instance than the one that opened them: never below 0.
-    let sessions = 0;
-    on('auth.session.opened', () => collectors.sessions.set(++sessions));
-    on('auth.session.ended', () => collectors.sessions.set((sessions = Math.max(0, sessions - 1))));
     on('service.instance.created', (event: { service: string }) => collectors.instances.inc({ service: event.service }));
     on('service.instance.disposed', (event: { service: string }) => collectors.instances.dec({ service: event.service }));
     on('service.call', (event: ServiceCall) => collectors.serviceCall(event));
@@ -57,7 +53,10 @@ export const metrics = definePlugin<ResolvedMetricsOptions, MetricsOptions>({
       collectors.rejections.inc({ operation: event.operationId ?? '(unmatched)', key: String(event.key), policy: String(event.policy) }),
     );
 
-    const { fragment, handlers } = metricsOperation(options, collectors.registry);
+    // The gauges plugins and the app register (open sessions…): those of the plugins at boot, the app's at the next scrape.
+    const syncGauges = () => collectors.syncGauges(kernel.gauges.entries(), (message, fields) => kernel.logger.warn(message, fields));
+    kernel.hooks.add('onReady', syncGauges);
+    const { fragment, handlers } = metricsOperation(options, collectors.registry, syncGauges);
     kernel.contract.add('metrics', fragment);
     for (const [id, handler] of Object.entries(handlers)) kernel.handlers.add(id, handler);
     return () => {

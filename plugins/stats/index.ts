@@ -38,7 +38,10 @@ export const stats = definePlugin<ResolvedStatsOptions, StatsOptions>({
     // Every method call, whatever its transport (REST, JSON-RPC, in-process): the per-method view.
     on('service.call', (event) => recorder.serviceCall(event as ServiceCall));
 
-    const { fragment, handlers } = statOperations(options, recorder, Date.now());
+    const { fragment, handlers } = statOperations(options, recorder, Date.now(), {
+      gauges: () => kernel.gauges.entries(),
+      warn: (message, fields) => kernel.logger.warn(message, fields),
+    });
     kernel.contract.add('stats', fragment);
     for (const [id, handler] of Object.entries(handlers)) kernel.handlers.add(id, handler);
   },

@@ -84,6 +84,11 @@ export interface SessionStore {
   delete(id: string): Promise<boolean>;
   /** Every live session (admin listing). */
   list(): Promise<SessionRecord[]>;
+  /**
+   * How many sessions are live (not idled out, not ended), for the `auth_sessions_open`
+   * gauge of the stats and metrics plugins. A store without it reports no gauge.
+   */
+  count?(): Promise<number>;
   /** True the first time `key` is claimed within `ttlMs`, false after (replay protection). */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
   /** Short-lived values (login challenges): set, then take once. */

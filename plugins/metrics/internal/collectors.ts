@@ -8,7 +8,7 @@
  * children cached per service and method.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RequestContext } from 'burrowjs';
+import type { GaugeSource, RequestContext } from 'burrowjs';
 
 /** The `operation` label of requests no operation matched: unknown paths are one series. */
 export const UNMATCHED = '(unmatched)';
@@ -49,7 +49,6 @@ export class Collectors {
   readonly registry = new Registry();
   readonly #requests: Counter<'operation' | 'method' | 'status_class'>;
   readonly #duration: Histogram<'operation' | 'method' | 'status_class'>;
-  readonly sessions: Gauge;
   readonly instances: Gauge<'service'>;
   readonly rejections: Counter<'operation' | 'key' | 'policy'>;
   readonly #serviceCalls: Counter<'service' | 'method' | 'outcome'>;
@@ -71,7 +70,6 @@ export class Collectors {
       buckets: options.buckets,
       registers,
     });
-    this.sessions = new Gauge({ name: 'burrow_auth_sessions_open', help: 'Login sessions of the auth plugin opened and not ended since boot.', registers });
     this.instances = new Gauge({ name: 'burrow_service_instances', help: 'Live instances of each service of the services plugin.', labelNames: ['service'], registers });
     this.rejections = new Counter({
       name: 'burrow_rate_limit_rejections_total',
@@ -103,6 +101,40 @@ export class Collectors {
         reported = now;
       },
     });
+  }
+
+  /** The gauges of `kernel.gauges` already in the registry, by name. */
+  readonly #gauges = new Set<string>();
+
+  /**
+   * Adds the gauges registered since the last call (plugins' at boot, the app's later), each
+   * read at every scrape as `burrow_<name>`. A name another metric already has is skipped,
+   * with a warning; a failing `read` is logged and leaves the last value.
+   */
+  syncGauges(sources: [string, GaugeSource][], warn: (message: string, fields: Record<string, unknown>) => void): void {
+    for (const [name, source] of sources) {
+      if (this.#gauges.has(name)) continue;
+      this.#gauges.add(name);
+      const metric = `burrow_${name}`;
+      if (this.registry.getSingleMetric(metric)) {
+        warn('gauge skipped: a metric of that name exists', { gauge: name, metric });
+        continue;
+      }
+      new Gauge({
+        name: metric,
+        help: source.help,
+        registers: [this.registry],
+        async collect() {
+          try {
+            const value = await source.read();
+            if (typeof value === 'number' && Number.isFinite(value)) this.set(value);
+            else warn('gauge answered no number', { gauge: name });
+          } catch (error) {
+            warn('gauge could not be read', { gauge: name, error: error instanceof Error ? error.message : String(error) });
+          }
+        },
+      });
+    }
   }
 
   /** Counts one answered request. */

@@ -11,7 +11,7 @@ export const OPERATION_ID = 'metrics';
 export const EXPOSITION = 'text/plain; version=0.0.4';
 
 /** The contract fragment and handler of the metrics. */
-export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
+export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry, beforeScrape: () => void): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
   const allowed = loopbackOr(options.allow);
   const who = options.security
     ? `Protected by the security requirements of the metrics plugin's \`security\` option${options.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
@@ -38,6 +38,7 @@ export function metricsOperation(options: ResolvedMetricsOptions, registry: Regi
   const handlers: Record<string, RawHandler> = {
     [OPERATION_ID]: async (ctx) => {
       if (options.checkAddress && !allowed(ctx.ip)) throw metricsErrors.create('BURROW_ERR_METRICS_FORBIDDEN', { address: ctx.ip });
+      beforeScrape();
       const text = await registry.metrics();
       return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: text };
     },

@@ -2,7 +2,7 @@
  * `GET <path>` (the statistics as JSON, with mORMot's `with…` options) and
  * `POST <path>/reset`, contributed to the contract with their schemas.
  */
-import { loopbackOr, type ContractFragment, type RawHandler, type RequestContext } from 'burrowjs';
+import { loopbackOr, type ContractFragment, type GaugeSource, type RawHandler, type RequestContext } from 'burrowjs';
 import type { ResolvedStatsOptions } from '../options.js';
 import { statErrors } from './errors.js';
 import type { Recorder } from './recorder.js';
@@ -10,7 +10,18 @@ import type { Recorder } from './recorder.js';
 /** The operationIds of the contributed operations. */
 export const OPERATION_IDS = { stat: 'stat', reset: 'statReset' } as const;
 
-const FLAGS = ['withSessions', 'withServices', 'withResources', 'withUsers', 'withAll'] as const;
+const FLAGS = ['withSessions', 'withServices', 'withResources', 'withUsers', 'withGauges', 'withAll'] as const;
+
+/** The gauge the auth plugin registers: `sessions.open` reads it when present. */
+const SESSIONS_GAUGE = 'auth_sessions_open';
+
+/** What the statistics read of the kernel besides the recorder. */
+export interface StatSources {
+  /** The kernel's gauges (`kernel.gauges.entries()`), read when asked for. */
+  gauges: () => [string, GaugeSource][];
+  /** Logs a gauge that could not be read. */
+  warn: (message: string, fields: Record<string, unknown>) => void;
+}
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/BurrowProblem' } } };
@@ -18,7 +29,7 @@ const ENTRY = { $ref: '#/components/schemas/StatEntry' };
 const ENTRIES = { type: 'object', additionalProperties: ENTRY };
 
 /** The contract fragment and handlers of the statistics. */
-export function statOperations(options: ResolvedStatsOptions, recorder: Recorder, bootedAt: number): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
+export function statOperations(options: ResolvedStatsOptions, recorder: Recorder, bootedAt: number, sources: StatSources): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
   const { path, tag } = options;
   const allowed = loopbackOr(options.allow);
   const guard = (ctx: RequestContext) => {
@@ -48,10 +59,11 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
           in: 'query',
           required: false,
           description: {
-            withSessions: 'Add `sessions`: the auth plugin\'s open sessions.',
+            withSessions: 'Add `sessions`: the auth plugin\'s live sessions, and those opened and ended since boot.',
             withServices: 'Add `services`: per service method (every call: REST, JSON-RPC, in-process), and the live instances per service.',
             withResources: 'Add `resources`: per resource action (`Model.action`).',
             withUsers: 'Add `users` and `groups` (when the plugin keeps them: `perUser`, `perGroup`).',
+            withGauges: 'Add `gauges`: the value of every gauge plugins and the app register (`kernel.gauges`), read now.',
             withAll: 'Everything above.',
           }[name],
           schema: { type: 'boolean', default: false },
@@ -74,7 +86,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
   }
 
   const handlers: Record<string, RawHandler> = {
-    [OPERATION_IDS.stat]: (ctx) => {
+    [OPERATION_IDS.stat]: async (ctx) => {
       guard(ctx);
       const query = ctx.query as Partial<Record<(typeof FLAGS)[number], boolean>>;
       const all = query.withAll === true;
@@ -88,10 +100,13 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
         totals: recorder.total.view(options.percentiles),
         operations: recorder.operations(),
       };
+      const gauges = all || query.withGauges || query.withSessions ? await readGauges(sources, all || query.withGauges ? undefined : SESSIONS_GAUGE) : {};
       if (all || query.withSessions) {
         const { opened, ended } = recorder.sessions;
-        body.sessions = { open: Math.max(0, opened - ended), opened, ended };
+        // Live sessions from the store (idled-out ones left out) when it can count them, else opened − ended.
+        body.sessions = { open: gauges[SESSIONS_GAUGE] ?? Math.max(0, opened - ended), opened, ended };
       }
+      if (all || query.withGauges) body.gauges = gauges;
       if (all || query.withServices) body.services = { methods: recorder.services(), instances: Object.fromEntries(recorder.instances) };
       if (all || query.withResources) body.resources = recorder.resources();
       if (all || query.withUsers) {
@@ -131,7 +146,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
     },
     StatReport: {
       type: 'object',
-      description: 'What `GET /stat` answers; `sessions`, `services`, `resources`, `users` and `groups` only when asked for.',
+      description: 'What `GET /stat` answers; `sessions`, `services`, `resources`, `users`, `groups` and `gauges` only when asked for.',
       required: ['startedAt', 'since', 'uptimeSeconds', 'memory', 'totals', 'operations'],
       properties: {
         startedAt: { type: 'string', format: 'date-time', description: 'When the kernel booted.' },
@@ -147,7 +162,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
         operations: { ...ENTRIES, description: 'By operationId; `(unmatched)` for requests no operation matched.' },
         sessions: {
           type: 'object',
-          description: 'Sessions of the auth plugin since boot (opened by logins, ended by logouts and admins; sessions that idle out are not subtracted).',
+          description: 'Sessions of the auth plugin: `open` live now (from its session store, idled-out ones left out: with Redis, of every instance), `opened` by logins and `ended` by logouts and admins since boot (on this instance).',
           required: ['open', 'opened', 'ended'],
           properties: { open: count, opened: count, ended: count },
         },
@@ -167,6 +182,7 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
             },
           },
         },
+        gauges: { type: 'object', description: 'By gauge name (`kernel.gauges`): its value now; a gauge that could not be read is left out (and logged).', additionalProperties: { type: 'number' } },
         resources: { ...ENTRIES, description: 'By `Model.action`.' },
         users: { ...ENTRIES, description: 'By user id; `(others)` past `maxUsers`.' },
         groups: { ...ENTRIES, description: 'By group; `(others)` past `maxUsers`.' },
@@ -177,4 +193,26 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
     fragment: { paths: paths as ContractFragment['paths'], components: { schemas }, tags: [{ name: tag, description: 'Statistics and metrics of the running service.' }] },
     handlers,
   };
+}
+
+/** Reads the gauges (or the one named), at once; one that fails or answers no finite number is logged and left out. */
+async function readGauges(sources: StatSources, only: string | undefined): Promise<Record<string, number>> {
+  const entries = sources.gauges().filter(([name]) => only === undefined || name === only);
+  const values = await Promise.all(
+    entries.map(async ([name, source]) => {
+      try {
+        const value = await source.read();
+        if (typeof value === 'number' && Number.isFinite(value)) return value;
+        sources.warn('gauge answered no number', { gauge: name });
+      } catch (error) {
+        sources.warn('gauge could not be read', { gauge: name, error: error instanceof Error ? error.message : String(error) });
+      }
+      return undefined;
+    }),
+  );
+  const read: Record<string, number> = {};
+  entries.forEach(([name], i) => {
+    if (values[i] !== undefined) read[name] = values[i]!;
+  });
+  return read;
 }

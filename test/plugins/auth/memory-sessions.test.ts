@@ -72,6 +72,17 @@ describe('memorySessions', () => {
     expect((await store.list()).map((s) => s.id)).toEqual(['new']);
   });
 
+  it('counts the live sessions: neither idled-out nor deleted ones', async () => {
+    open();
+    await store.create(record('old', clock, 10));
+    await store.create(record('new', clock, 100));
+    expect(await store.count!()).toBe(2);
+    clock += 20_000;
+    expect(await store.count!()).toBe(1);
+    await store.delete('new');
+    expect(await store.count!()).toBe(0);
+  });
+
   it('claims a key once within its ttl, and again after (replay protection)', async () => {
     open();
     expect(await store.claimOnce('nonce', 1000)).toBe(true);

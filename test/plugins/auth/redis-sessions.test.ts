@@ -136,6 +136,20 @@ describe('redisSessions', () => {
     expect(await admin.zrange(`${prefix}list:sessions`, 0, -1)).toEqual(['live']);
   });
 
+  it('counts the live sessions of every instance, without those ended or expired', async () => {
+    const a = redisSessions({ redis: REDIS_URL, prefix: `${prefix}count:` });
+    const b = redisSessions({ redis: REDIS_URL, prefix: `${prefix}count:` });
+    stores.push(a, b);
+    expect(await a.count!()).toBe(0);
+    await a.create(record('one'));
+    await b.create(record('two'));
+    await b.create(record('short', 1));
+    expect([await a.count!(), await b.count!()]).toEqual([3, 3]);
+    expect(await a.delete('two')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await b.count!()).toBe(1);
+  });
+
   it('skips a foreign or unreadable hash under a session key', async () => {
     const store = open();
     await admin.hset(`${prefix}session:foreign`, { record: '{not json', lastSeenAt: '1', timeout: '60' });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter, Histogram } from 'prom-client';
 import { createKernel, type Kernel, type KernelOptions } from '../../../core/index.js';
 import { metrics, metricsRegistry } from '../../../plugins/metrics/index.js';
-import { auth, basic, createPasswords, memoryUsers, session } from '../../../plugins/auth/index.js';
+import { auth, basic, createPasswords, memorySessions, memoryUsers, session } from '../../../plugins/auth/index.js';
 import { ADAPTERS, agent, fixtureKernel } from '../../helpers.js';
 import { family, histogramSeries, parse, sample, value } from './prometheus.js';
 
@@ -193,6 +193,30 @@ describe('what other plugins report', () => {
     await kernel.events.idle();
     families = await scrape(kernel);
     expect(value(families, 'burrow_auth_sessions_open')).toBe(1);
+  });
+
+  it('reads the live sessions from the store at each scrape: a session that idled out is gone', async () => {
+    const { servicesKernelWith, bearerOf } = await import('./services-kernel.js');
+    let clock = Date.now();
+    const kernel = await track(servicesKernelWith([metrics({ defaultMetrics: false })], {}, { sessions: memorySessions({ now: () => clock }), sessionTimeout: 60 }));
+    await bearerOf(kernel, 'ada');
+    expect(value(await scrape(kernel), 'burrow_auth_sessions_open')).toBe(1);
+    clock += 61_000;
+    expect(value(await scrape(kernel), 'burrow_auth_sessions_open')).toBe(0);
+  });
+
+  it('exposes the gauges the app registers after boot as burrow_<name>, keeping the last value of one that fails', async () => {
+    const kernel = await metricsKernel({ defaultMetrics: false });
+    let depth: number | Error = 4;
+    kernel.gauges.add('queue_depth', { help: 'Jobs waiting.', read: async () => { if (depth instanceof Error) throw depth; return depth; } });
+    let families = await scrape(kernel);
+    expect(value(families, 'burrow_queue_depth')).toBe(4);
+    expect(family(families, 'burrow_queue_depth').help).toBe('Jobs waiting.');
+    depth = 7;
+    expect(value(await scrape(kernel), 'burrow_queue_depth')).toBe(7);
+    depth = new Error('queue unreachable');
+    families = await scrape(kernel);
+    expect(value(families, 'burrow_queue_depth')).toBe(7);
   });
 });
 

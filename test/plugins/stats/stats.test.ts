@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel, definePlugin, type Kernel, type KernelOptions } from '../../../core/index.js';
 import { stats } from '../../../plugins/stats/index.js';
+import { memorySessions } from '../../../plugins/auth/index.js';
 import { LogHistogram } from '../../../plugins/stats/internal/histogram.js';
 import { ADAPTERS, VALID_ITEM, agent, fixtureKernel } from '../../helpers.js';
 import { basicOf, bearerOf, post, servicesKernelWith } from '../metrics/services-kernel.js';
@@ -116,7 +117,7 @@ describe('stats options at work', () => {
     expect(paths['/ops/stat'].get.operationId).toBe('stat');
     expect(paths['/ops/stat'].get.security).toEqual([]);
     expect(paths['/ops/stat'].get.tags).toEqual(['ops']);
-    expect(paths['/ops/stat'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['withSessions', 'withServices', 'withResources', 'withUsers', 'withAll']);
+    expect(paths['/ops/stat'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['withSessions', 'withServices', 'withResources', 'withUsers', 'withGauges', 'withAll']);
     expect(paths['/ops/stat/reset'].post.operationId).toBe('statReset');
     expect(Object.keys(kernel.document.components!.schemas!)).toEqual(expect.arrayContaining(['StatReport', 'StatEntry']));
     expect(kernel.errors.ownerOf('BURROW_ERR_STAT_FORBIDDEN')).toBe('plugin stats');
@@ -229,7 +230,7 @@ describe('stats with the auth and services plugins', () => {
     expect((await read(kernel, '?withServices=true')).services.methods['Shared.boom']).toMatchObject({ calls: 1, errors: 1, statusClasses: { '5xx': 1 } });
   });
 
-  it('counts open sessions from the auth plugin\'s events (withSessions)', async () => {
+  it('counts sessions opened and ended from the auth plugin\'s events, and the open ones from its store (withSessions)', async () => {
     const kernel = await track(servicesKernelWith([stats()]));
     const ada = await bearerOf(kernel, 'ada');
     await bearerOf(kernel, 'bob');
@@ -238,6 +239,32 @@ describe('stats with the auth and services plugins', () => {
     await kernel.events.idle();
     const report = await read(kernel, '?withSessions=true');
     expect(report.sessions).toEqual({ open: 2, opened: 3, ended: 1 });
+  });
+
+  it('reads the live sessions from the auth plugin\'s store: a session that idled out is no longer open (withSessions, withGauges)', async () => {
+    let clock = Date.now();
+    const kernel = await track(servicesKernelWith([stats()], {}, { sessions: memorySessions({ now: () => clock }), sessionTimeout: 60 }));
+    await bearerOf(kernel, 'ada');
+    await bearerOf(kernel, 'bob');
+    await kernel.events.idle();
+    expect((await read(kernel, '?withSessions=true')).sessions).toEqual({ open: 2, opened: 2, ended: 0 });
+    clock += 61_000;
+    const report = await read(kernel, '?withSessions=true&withGauges=true');
+    expect(report.sessions).toEqual({ open: 0, opened: 2, ended: 0 });
+    expect(report.gauges).toEqual({ auth_sessions_open: 0 });
+  });
+
+  it('reports the gauges the app registers, leaving out (and logging) one that fails', async () => {
+    const kernel = await track(statsKernel());
+    let depth = 3;
+    kernel.gauges.add('queue_depth', { help: 'Jobs waiting.', read: async () => depth });
+    kernel.gauges.add('broken', { help: 'Fails.', read: () => { throw new Error('down'); } });
+    expect((await read(kernel, '?withGauges=true')).gauges).toEqual({ queue_depth: 3 });
+    depth = 5;
+    expect((await read(kernel, '?withAll=true')).gauges).toEqual({ queue_depth: 5 });
+    expect((await read(kernel)).gauges).toBeUndefined();
+    expect(() => kernel.gauges.add('Queue-Depth', { help: 'x', read: () => 1 })).toThrow(/lower-case letters, digits and _/);
+    expect(() => kernel.gauges.add('nohelp', { read: () => 1 } as never)).toThrow(/help/);
   });
 
   it('keeps per-user and per-group entries, at most maxUsers of each, the rest in (others)', async () => {

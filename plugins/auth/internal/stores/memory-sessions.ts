@@ -69,6 +69,12 @@ export function memorySessions(options: MemorySessionsOptions = {}): SessionStor
       sweep();
       return [...sessions.values()].map(copy);
     },
+    async count() {
+      const t = now();
+      let live = 0;
+      for (const session of sessions.values()) if (!idledOut(session, t)) live++;
+      return live;
+    },
     async claimOnce(key, ttlMs) {
       const t = now();
       const expiresAt = claims.get(key);

@@ -123,6 +123,8 @@ export function redisSessions(options: RedisSessionsOptions): SessionStore {
         if (gone.length) await redis.zrem(index, ...gone);
         return sessions;
       }),
+    // The index scores each session by when it idles out: one ZCOUNT, every instance's sessions.
+    count: () => call(async () => redis.zcount(index, String(Date.now()), '+inf')),
     claimOnce: (key, ttlMs) =>
       call(async () => (await redis.set(`${prefix}claim:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'),
     putTemporary: (key, value, ttlMs) =>
