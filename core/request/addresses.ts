@@ -53,6 +53,48 @@ export function securityRequirementProblems(name: string, security: unknown): st
   return ok ? [] : [`${name} must be a non-empty array of OpenAPI security requirements ([{ basicAuth: [] }]), got ${JSON.stringify(security)}`];
 }
 
+/** An OpenAPI security requirement: scheme name → scopes. */
+export type SecurityRequirement = Record<string, string[]>;
+
+/**
+ * The options that protect an operation a plugin contributes (`/stat`, `/metrics`), as the
+ * application passes them; a plugin's options interface extends it.
+ */
+export interface ProtectionOptions {
+  /**
+   * The security requirements of the operation, naming schemes of the app's contract
+   * (`[{ basicAuth: [] }]`). Without it, only loopback and `allow` addresses may call it.
+   */
+  security?: SecurityRequirement[];
+  /** With `security` and the auth plugin: the groups that may call it (`x-burrow-rights.groups`). */
+  groups?: string[];
+  /**
+   * Addresses or CIDR ranges (beside loopback) allowed to call it. Checked when `security`
+   * is absent, or when given beside it (then both must pass). Default: `[]`.
+   */
+  allow?: string[];
+}
+
+/** {@link ProtectionOptions} once checked. */
+export interface ResolvedProtection {
+  security: SecurityRequirement[] | undefined;
+  groups: string[] | undefined;
+  allow: string[];
+  /** Whether the address check runs: no `security`, or an explicit `allow`. */
+  checkAddress: boolean;
+}
+
+/** The protection of {@link ProtectionOptions} checked by {@link protectionProblems} (call that first). */
+export function resolveProtection(given: { security?: unknown; groups?: unknown; allow?: unknown }): ResolvedProtection {
+  const security = given.security as SecurityRequirement[] | undefined;
+  return {
+    security,
+    groups: given.groups as string[] | undefined,
+    allow: [...((given.allow as string[] | undefined) ?? [])],
+    checkAddress: security === undefined || given.allow !== undefined,
+  };
+}
+
 /**
  * The problems of the options that protect an operation a plugin contributes (`/stat`,
  * `/metrics`): `security` (requirements naming the app's schemes), `groups` (the auth

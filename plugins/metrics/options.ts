@@ -1,24 +1,11 @@
-import { protectionProblems, readOptions } from 'burrowjs';
+import { protectionProblems, readOptions, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
 
-/** An OpenAPI security requirement: scheme name → scopes. */
-export type SecurityRequirement = Record<string, string[]>;
+export type { SecurityRequirement } from 'burrowjs';
 
 /** Options of the `metrics` plugin, as the application passes them. */
-export interface MetricsOptions {
+export interface MetricsOptions extends ProtectionOptions {
   /** Where the metrics are served. Default: `/metrics`. */
   path?: string;
-  /**
-   * The security requirements of `GET <path>`, naming schemes of the app's contract
-   * (`[{ basicAuth: [] }]`). Without it, only loopback and `allow` addresses may scrape.
-   */
-  security?: SecurityRequirement[];
-  /** With `security` and the auth plugin: the groups that may scrape (`x-burrow-rights.groups`). */
-  groups?: string[];
-  /**
-   * Addresses or CIDR ranges (beside loopback) allowed to scrape. Checked when `security`
-   * is absent, or when given beside it (then both must pass). Default: `[]`.
-   */
-  allow?: string[];
   /** Collect prom-client's default process metrics (CPU, memory, event loop lag, GC…). Default: `true`. */
   defaultMetrics?: boolean;
   /** A prefix of the default process metrics' names (`myapp_`). Default: `''`. */
@@ -30,13 +17,8 @@ export interface MetricsOptions {
 }
 
 /** The options after defaults are applied. */
-export interface ResolvedMetricsOptions {
+export interface ResolvedMetricsOptions extends ResolvedProtection {
   path: string;
-  security: SecurityRequirement[] | undefined;
-  groups: string[] | undefined;
-  allow: string[];
-  /** Whether the address check runs: no `security`, or an explicit `allow`. */
-  checkAddress: boolean;
   defaultMetrics: boolean;
   prefix: string;
   buckets: number[];
@@ -92,13 +74,9 @@ export function parseMetricsOptions(input: unknown): ResolvedMetricsOptions {
     problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
   }
   if (problems.length) throw new Error(problems.join('; '));
-  const security = given.security as SecurityRequirement[] | undefined;
   return {
     path: (given.path as string | undefined) ?? METRICS_DEFAULTS.path,
-    security,
-    groups: given.groups as string[] | undefined,
-    allow: [...((given.allow as string[] | undefined) ?? [])],
-    checkAddress: security === undefined || given.allow !== undefined,
+    ...resolveProtection(given),
     defaultMetrics: (given.defaultMetrics as boolean | undefined) ?? METRICS_DEFAULTS.defaultMetrics,
     prefix: (given.prefix as string | undefined) ?? METRICS_DEFAULTS.prefix,
     buckets: [...((buckets as number[] | undefined) ?? METRICS_DEFAULTS.buckets)],

@@ -1,24 +1,11 @@
-import { protectionProblems, readOptions } from 'burrowjs';
+import { protectionProblems, readOptions, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
 
-/** An OpenAPI security requirement: scheme name → scopes. */
-export type SecurityRequirement = Record<string, string[]>;
+export type { SecurityRequirement } from 'burrowjs';
 
 /** Options of the `stats` plugin, as the application passes them. */
-export interface StatsOptions {
+export interface StatsOptions extends ProtectionOptions {
   /** Where the statistics are served (`GET <path>`, `POST <path>/reset`). Default: `/stat`. */
   path?: string;
-  /**
-   * The security requirements of the two operations, naming schemes of the app's
-   * contract (`[{ basicAuth: [] }]`). Without it, only loopback and `allow` addresses may call them.
-   */
-  security?: SecurityRequirement[];
-  /** With `security` and the auth plugin: the groups that may call them (`x-burrow-rights.groups`). */
-  groups?: string[];
-  /**
-   * Addresses or CIDR ranges (beside loopback) allowed to call them. Checked when
-   * `security` is absent, or when given beside it (then both must pass). Default: `[]`.
-   */
-  allow?: string[];
   /** Keep an entry per user (the principal's `id`). Default: `false`. */
   perUser?: boolean;
   /** Keep an entry per group of the principal. Default: `false`. */
@@ -34,13 +21,8 @@ export interface StatsOptions {
 }
 
 /** The options after defaults are applied. */
-export interface ResolvedStatsOptions {
+export interface ResolvedStatsOptions extends ResolvedProtection {
   path: string;
-  security: SecurityRequirement[] | undefined;
-  groups: string[] | undefined;
-  allow: string[];
-  /** Whether the address check runs: no `security`, or an explicit `allow`. */
-  checkAddress: boolean;
   perUser: boolean;
   perGroup: boolean;
   maxUsers: number;
@@ -98,13 +80,9 @@ export function parseStatsOptions(input: unknown): ResolvedStatsOptions {
     problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
   }
   if (problems.length) throw new Error(problems.join('; '));
-  const security = given.security as SecurityRequirement[] | undefined;
   return {
     path: (given.path as string | undefined) ?? STATS_DEFAULTS.path,
-    security,
-    groups: given.groups as string[] | undefined,
-    allow: [...((given.allow as string[] | undefined) ?? [])],
-    checkAddress: security === undefined || given.allow !== undefined,
+    ...resolveProtection(given),
     perUser: (given.perUser as boolean | undefined) ?? STATS_DEFAULTS.perUser,
     perGroup: (given.perGroup as boolean | undefined) ?? STATS_DEFAULTS.perGroup,
     maxUsers: (maxUsers as number | undefined) ?? STATS_DEFAULTS.maxUsers,

@@ -1,16 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../../core/index.js';
 import { createExampleKernel } from '../../example-app/app.js';
 import { prepareDatabase } from '../../example-app/db.js';
 import { DEMO_PASSWORD } from '../../example-app/seed.js';
-
-// Debian's chromium, launched as test/plugins/openapi-docs/browser.test.ts launches it.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * Swagger UI's *Authorize* on the example app, in a real browser against a real HTTP
@@ -18,7 +15,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
  * then 200 once Basic (a demo member's email and password) or Bearer (a token from
  * `POST /auth/login`) is filled in. Skipped without /usr/bin/chromium.
  */
-describe.skipIf(!existsSync(CHROMIUM))('example app: Swagger UI Authorize (Chromium; skipped: /usr/bin/chromium is not installed)', () => {
+describe.skipIf(!hasChromium)('example app: Swagger UI Authorize (Chromium; skipped: /usr/bin/chromium is not installed)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'burrow-swagger-'));
   let browser: Browser;
   let kernel: Kernel;
@@ -28,7 +25,7 @@ describe.skipIf(!existsSync(CHROMIUM))('example app: Swagger UI Authorize (Chrom
     const database = await prepareDatabase({ url: `file:${path.join(dir, 'tasks.db')}` });
     kernel = await createExampleKernel({ prisma: database.prisma, provider: database.provider, redis: '', admin: false, logger: { level: 'silent' } });
     ({ url: base } = await kernel.listen({ port: 0, host: '127.0.0.1' }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,33 +1,22 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../../../core/index.js';
 import { openapiDocs } from '../../../plugins/openapi-docs/index.js';
 import { fixtureKernel } from '../../helpers.js';
 import { mount } from './mount.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // A real browser renders the page: the only proof that Swagger UI starts from the
 // locally served files. It needs Debian's chromium (`apt-get install chromium`);
 // without it this suite is skipped, and the HTTP-level tests still run.
-describe.skipIf(!existsSync(CHROMIUM))('openapi-docs in a browser (skipped: /usr/bin/chromium is not installed)', () => {
+describe.skipIf(!hasChromium)('openapi-docs in a browser (skipped: /usr/bin/chromium is not installed)', () => {
   let browser: Browser;
   let kernel: Kernel;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
     kernel = await fixtureKernel({ plugins: [openapiDocs()] });
   }, 60_000);
   afterAll(async () => {

@@ -1,31 +1,20 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../../../core/index.js';
 import { openapiDocs } from '../../../plugins/openapi-docs/index.js';
 import { securityHeaders, type SecurityHeadersOptions } from '../../../plugins/security-headers/index.js';
 import { fixtureKernel } from '../../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Swagger UI under the plugin's content security policy, in a real browser: the only proof
 // that the policy lets it work. Needs Debian's chromium (`apt-get install chromium`);
 // without it this suite is skipped, and the header tests still run.
-describe.skipIf(!existsSync(CHROMIUM))('security headers with Swagger UI in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
+describe.skipIf(!hasChromium)('security headers with Swagger UI in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
   let browser: Browser;
   const kernels: Kernel[] = [];
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
