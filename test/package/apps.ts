@@ -120,3 +120,75 @@ export function writeApp(dir: string, kind: 'esm' | 'cjs'): void {
     writeFileSync(path.join(dir, file), text);
   }
 }
+
+/**
+ * An app with every production plugin, imported from the installed package's subpaths
+ * (their dependencies must come with it): started with `listen()` of burrowjs/express and
+ * `signals: true`, as a production server would be.
+ */
+const PRODUCTION_SERVER = `import { createKernel, type RawHandler } from 'burrowjs';
+import { listen } from 'burrowjs/express';
+import { compression } from 'burrowjs/plugins/compression';
+import { cors } from 'burrowjs/plugins/cors';
+import { health } from 'burrowjs/plugins/health';
+import { metrics } from 'burrowjs/plugins/metrics';
+import { rateLimit } from 'burrowjs/plugins/rate-limit';
+import { securityHeaders } from 'burrowjs/plugins/security-headers';
+import { stats } from 'burrowjs/plugins/stats';
+import { tracing } from 'burrowjs/plugins/tracing';
+
+const names = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, name: \`item number \${i + 1}\` }));
+const handlers: Record<string, RawHandler> = {
+  listItems: () => ({ status: 200, body: names }),
+  getItem: () => ({ status: 200, body: { id: 1, name: 'one' } }),
+};
+const kernel = await createKernel({
+  contract: {
+    openapi: '3.1.0',
+    info: { title: 'Production', version: '1.0.0' },
+    'x-burrow-rate-limit': { points: 5, duration: '1m' },
+    paths: {
+      '/items': { get: { operationId: 'listItems', 'x-burrow-rate-limit': false, responses: { '200': { description: 'All.', content: { 'application/json': { schema: { type: 'array' } } } } } } },
+      '/items/{id}': {
+        get: {
+          operationId: 'getItem',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+          responses: { '200': { description: 'One.', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+  },
+  handlers,
+  logger: { level: 'warn' },
+  plugins: [
+    securityHeaders(),
+    cors({ origins: ['https://app.example.com'] }),
+    compression(),
+    tracing(),
+    health(),
+    // The contract's limit is API-wide; the monitoring endpoints other plugins contribute are left out of it.
+    rateLimit({ operations: { stat: false, statReset: false, metrics: false } }),
+    stats(),
+    metrics(),
+  ],
+});
+kernel.gauges.add('queue_depth', { help: 'Jobs waiting.', read: () => 3 });
+const { url } = await listen(kernel, { port: 0, host: '127.0.0.1', signals: true });
+console.log(\`listening on \${new URL(url).port}\`);
+`;
+
+/** Writes the production app (ESM, its own tsconfig `tsconfig.production.json`) into `dir`, next to an ESM app. */
+export function writeProductionApp(dir: string): void {
+  const files: Record<string, string> = {
+    'tsconfig.production.json': JSON.stringify(
+      { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', rootDir: 'production', outDir: 'dist-production', types: ['node'] }, include: ['production'] },
+      null,
+      2,
+    ),
+    'production/server.ts': PRODUCTION_SERVER,
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+}

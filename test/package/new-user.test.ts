@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT, writeApp } from './apps.js';
+import { CONTRACT, writeApp, writeProductionApp } from './apps.js';
 import { background, freePort, must, npmInstall, refusesConnections, run, userEnv, type Background, type Ran } from './processes.js';
 
 /**
@@ -134,6 +134,47 @@ describe('the burrowjs package', () => {
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await docs.text()).toMatch(/swagger-ui/i);
+
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 240_000);
+
+  it('serves every production plugin from the installed package (strict tsc, plain node), and exits 0 on SIGTERM', async () => {
+    const { dir } = await esm;
+    writeProductionApp(dir);
+    const tsc = await run(path.join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.production.json', ...STRICT], dir);
+    expect(tsc.stdout + tsc.stderr, 'tsc output').toBe('');
+
+    const server = background('node', ['dist-production/server.js'], dir);
+    servers.push(server);
+    const [, port] = await server.waitFor(/listening on (\d+)/);
+    const base = `http://127.0.0.1:${port}`;
+    const origin = 'https://app.example.com';
+
+    const one = await fetchJson(`${base}/items/1`, { headers: { origin } });
+    expect(one).toMatchObject({ status: 200, json: { id: 1, name: 'one' } });
+    expect(one.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(one.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(one.headers.get('ratelimit-policy')).toBe('"api";q=5;w=60');
+    const preflight = await fetch(`${base}/items/1`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-methods')]).toEqual([204, 'GET']);
+
+    const list = await fetch(`${base}/items`, { headers: { 'accept-encoding': 'br' } });
+    expect([list.status, list.headers.get('content-encoding'), list.headers.get('ratelimit')]).toEqual([200, 'br', null]);
+    expect(((await list.json()) as unknown[]).length).toBe(300);
+
+    for (let i = 0; i < 4; i++) await fetch(`${base}/items/1`);
+    const limited = await fetchJson(`${base}/items/1`);
+    expect([limited.status, limited.json.code, Number(limited.headers.get('retry-after')) > 0]).toEqual([429, 'BURROW_ERR_RATELIMIT_EXCEEDED', true]);
+
+    expect(await fetchJson(`${base}/health/ready`)).toMatchObject({ status: 200, json: { status: 'ok' } });
+    const stat = await fetchJson(`${base}/stat?withGauges=true`);
+    expect(stat.json.operations.getItem).toMatchObject({ calls: 6, statusClasses: { '2xx': 5, '4xx': 1 } });
+    expect(stat.json.gauges).toEqual({ queue_depth: 3 });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^burrow_http_requests_total\{operation="getItem",method="GET",status_class="4xx"\} 1$/m);
+    expect(text).toMatch(/^burrow_queue_depth 3$/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
 
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
