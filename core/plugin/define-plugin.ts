@@ -122,3 +122,23 @@ export function readOptions(input: unknown, keys: readonly string[]): { given: R
     .map((key) => `unknown option "${key}" (options are: ${keys.join(', ')})`);
   return { given, problems };
 }
+
+const MOUNT_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * The problem of an option that names where a plugin serves (`/stat`): a leading slash, no
+ * trailing slash, no `{template}`; none when the option is absent or well-formed.
+ *
+ * @example
+ * problems.push(...pathOptionProblems('path', given.path, '/stat'))
+ */
+export function pathOptionProblems(name: string, value: unknown, example: string): string[] {
+  if (value === undefined || (typeof value === 'string' && MOUNT_PATH.test(value))) return [];
+  return [`${name} must be a path such as "${example}" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(value)}`];
+}
+
+/** The problem of an option that must be a non-empty string (a tag, a title); none when absent or well-formed. */
+export function textOptionProblems(name: string, value: unknown): string[] {
+  if (value === undefined || (typeof value === 'string' && value.trim() !== '')) return [];
+  return [`${name} must be a non-empty string, got ${JSON.stringify(value)}`];
+}

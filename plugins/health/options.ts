@@ -1,4 +1,4 @@
-import { readOptions } from 'burrowjs';
+import { readOptions, pathOptionProblems, textOptionProblems } from 'burrowjs';
 
 /** Options of the `health` plugin, as the application passes them. */
 export interface HealthOptions {
@@ -23,7 +23,6 @@ export const HEALTH_DEFAULTS: Readonly<ResolvedHealthOptions> = { path: '/health
 const KEYS = ['path', 'timeout', 'tag'] as const;
 
 // Literal segments only: a {template}, a query or a trailing slash would make the probe paths ambiguous.
-const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 // setTimeout's ceiling: a larger delay fires at once.
 const MAX_TIMER = 2_147_483_647;
@@ -38,16 +37,12 @@ const MAX_TIMER = 2_147_483_647;
 export function parseHealthOptions(input: unknown): ResolvedHealthOptions {
   if (input === undefined) return { ...HEALTH_DEFAULTS };
   const { given, problems } = readOptions(input, KEYS);
-  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
-    problems.push(`path must be a path such as "/health" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
-  }
+  problems.push(...pathOptionProblems('path', given.path, '/health'));
   const { timeout } = given;
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMER)) {
     problems.push(`timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER}, got ${JSON.stringify(timeout)}`);
   }
-  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
-    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
-  }
+  problems.push(...textOptionProblems('tag', given.tag));
   if (problems.length) throw new Error(problems.join('; '));
   return {
     path: (given.path as string | undefined) ?? HEALTH_DEFAULTS.path,

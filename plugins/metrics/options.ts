@@ -1,4 +1,4 @@
-import { protectionProblems, readOptions, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
+import { protectionProblems, readOptions, pathOptionProblems, textOptionProblems, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
 
 export type { SecurityRequirement } from 'burrowjs';
 
@@ -39,7 +39,6 @@ export const METRICS_DEFAULTS: Readonly<ResolvedMetricsOptions> = {
 };
 
 const KEYS = ['path', 'security', 'groups', 'allow', 'defaultMetrics', 'prefix', 'buckets', 'tag'] as const;
-const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /**
@@ -51,9 +50,7 @@ const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export function parseMetricsOptions(input: unknown): ResolvedMetricsOptions {
   if (input === undefined) return { ...METRICS_DEFAULTS, allow: [], buckets: [...METRICS_DEFAULTS.buckets] };
   const { given, problems } = readOptions(input, KEYS);
-  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
-    problems.push(`path must be a path such as "/metrics" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
-  }
+  problems.push(...pathOptionProblems('path', given.path, '/metrics'));
   problems.push(...protectionProblems(given));
   if (given.defaultMetrics !== undefined && typeof given.defaultMetrics !== 'boolean') {
     problems.push(`defaultMetrics must be a boolean, got ${JSON.stringify(given.defaultMetrics)}`);
@@ -70,9 +67,7 @@ export function parseMetricsOptions(input: unknown): ResolvedMetricsOptions {
   ) {
     problems.push(`buckets must be a non-empty array of increasing positive numbers of seconds, got ${JSON.stringify(buckets)}`);
   }
-  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
-    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
-  }
+  problems.push(...textOptionProblems('tag', given.tag));
   if (problems.length) throw new Error(problems.join('; '));
   return {
     path: (given.path as string | undefined) ?? METRICS_DEFAULTS.path,

@@ -1,4 +1,4 @@
-import { readOptions } from 'burrowjs';
+import { pathOptionProblems, readOptions, textOptionProblems } from 'burrowjs';
 
 /** Options of the `openapi-docs` plugin, as the application passes them. */
 export interface OpenapiDocsOptions {
@@ -32,7 +32,6 @@ const KEYS = ['docsPath', 'specPath', 'title', 'ui'] as const;
 
 // Literal segments only: a path template (`{x}`), a query or a trailing slash would make
 // the contributed paths ambiguous, and these characters need no escaping in a URL.
-const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
  * Checks the options and merges them with the defaults. Every problem is reported
@@ -45,15 +44,8 @@ const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 export function parseOpenapiDocsOptions(input: unknown): ResolvedOpenapiDocsOptions {
   if (input === undefined) return { ...OPENAPI_DOCS_DEFAULTS };
   const { given, problems } = readOptions(input, KEYS);
-  for (const key of ['docsPath', 'specPath'] as const) {
-    const value = given[key];
-    if (value !== undefined && (typeof value !== 'string' || !PATH.test(value))) {
-      problems.push(`${key} must be a path such as "${OPENAPI_DOCS_DEFAULTS[key]}" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(value)}`);
-    }
-  }
-  if (given.title !== undefined && (typeof given.title !== 'string' || given.title.trim() === '')) {
-    problems.push(`title must be a non-empty string, got ${JSON.stringify(given.title)}`);
-  }
+  for (const key of ['docsPath', 'specPath'] as const) problems.push(...pathOptionProblems(key, given[key], OPENAPI_DOCS_DEFAULTS[key]));
+  problems.push(...textOptionProblems('title', given.title));
   if (given.ui !== undefined && typeof given.ui !== 'boolean') problems.push(`ui must be true or false, got ${JSON.stringify(given.ui)}`);
   if (problems.length) throw new Error(problems.join('; '));
 

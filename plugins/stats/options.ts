@@ -1,4 +1,4 @@
-import { protectionProblems, readOptions, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
+import { protectionProblems, readOptions, pathOptionProblems, textOptionProblems, resolveProtection, type ProtectionOptions, type ResolvedProtection } from 'burrowjs';
 
 export type { SecurityRequirement } from 'burrowjs';
 
@@ -47,7 +47,6 @@ export const STATS_DEFAULTS: Readonly<ResolvedStatsOptions> = {
 };
 
 const KEYS = ['path', 'security', 'groups', 'allow', 'perUser', 'perGroup', 'maxUsers', 'percentiles', 'reset', 'tag'] as const;
-const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
  * Checks the options and merges them with the defaults; every problem in one message.
@@ -58,9 +57,7 @@ const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 export function parseStatsOptions(input: unknown): ResolvedStatsOptions {
   if (input === undefined) return { ...STATS_DEFAULTS, allow: [], percentiles: [...STATS_DEFAULTS.percentiles] };
   const { given, problems } = readOptions(input, KEYS);
-  if (given.path !== undefined && (typeof given.path !== 'string' || !PATH.test(given.path))) {
-    problems.push(`path must be a path such as "/stat" (a leading slash, no trailing slash, no {template}), got ${JSON.stringify(given.path)}`);
-  }
+  problems.push(...pathOptionProblems('path', given.path, '/stat'));
   problems.push(...protectionProblems(given));
   for (const key of ['perUser', 'perGroup', 'reset'] as const) {
     if (given[key] !== undefined && typeof given[key] !== 'boolean') problems.push(`${key} must be a boolean, got ${JSON.stringify(given[key])}`);
@@ -76,9 +73,7 @@ export function parseStatsOptions(input: unknown): ResolvedStatsOptions {
   ) {
     problems.push(`percentiles must be an array of at most 10 numbers above 0 and up to 100, got ${JSON.stringify(percentiles)}`);
   }
-  if (given.tag !== undefined && (typeof given.tag !== 'string' || given.tag.trim() === '')) {
-    problems.push(`tag must be a non-empty string, got ${JSON.stringify(given.tag)}`);
-  }
+  problems.push(...textOptionProblems('tag', given.tag));
   if (problems.length) throw new Error(problems.join('; '));
   return {
     path: (given.path as string | undefined) ?? STATS_DEFAULTS.path,
