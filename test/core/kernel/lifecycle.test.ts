@@ -2,39 +2,9 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createKernel, definePlugin, type OpenApiDocument } from '../../../core/index.js';
+import { createKernel, definePlugin } from '../../../core/index.js';
+import { gatedContract, gatedKernel } from './shutdown-helpers.js';
 import { expressMiddleware } from '../../../core/http/express.js';
-
-const contract: OpenApiDocument = {
-  openapi: '3.1.0',
-  info: { title: 'lifecycle', version: '1' },
-  paths: {
-    '/slow': { get: { operationId: 'slow', responses: { '200': { description: 'late', content: { 'application/json': { schema: { type: 'object', required: ['done'], properties: { done: { const: true } } } } } } } } },
-    '/fast': { get: { operationId: 'fast', responses: { '204': { description: 'at once' } } } },
-  },
-};
-
-/** A kernel whose `slow` handler signals when a request is inside it, and answers only once released. */
-async function gatedKernel() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let entered!: () => void;
-  const inHandler = new Promise<void>((resolve) => (entered = resolve));
-  const kernel = await createKernel({
-    contract,
-    contractCache: false,
-    logger: { level: 'silent' },
-    handlers: {
-      slow: async () => {
-        entered();
-        await released;
-        return { status: 200, body: { done: true } };
-      },
-      fast: () => ({ status: 204 }),
-    },
-  });
-  return { kernel, inHandler, release };
-}
 
 const listening = (server: Server) => new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -145,7 +115,7 @@ describe('kernel.checkHealth()', () => {
         });
       },
     });
-    const kernel = await createKernel({ contract, contractCache: false, logger: { level: 'silent' }, handlers: { slow: () => ({ status: 200, body: { done: true } }), fast: () => ({ status: 204 }) }, plugins: [db] });
+    const kernel = await createKernel({ contract: gatedContract, contractCache: false, logger: { level: 'silent' }, handlers: { slow: () => ({ status: 200, body: { done: true } }), fast: () => ({ status: 204 }) }, plugins: [db] });
     kernel.health.add('cache', () => {});
     kernel.health.add('queue', () => {
       throw 'queue is full';

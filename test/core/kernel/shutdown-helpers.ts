@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { createKernel, type OpenApiDocument, type PluginEntry } from '../../../core/index.js';
 
 export const CHILD = 'test/core/kernel/shutdown-child.ts';
 
@@ -54,4 +55,37 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Kills a child left running by a failed test. */
 export function stop(child: ChildProcess | undefined) {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** `/slow` (answers `{ done: true }`) and `/fast` (204). */
+export const gatedContract: OpenApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'lifecycle', version: '1' },
+  paths: {
+    '/slow': { get: { operationId: 'slow', responses: { '200': { description: 'late', content: { 'application/json': { schema: { type: 'object', required: ['done'], properties: { done: { const: true } } } } } } } } },
+    '/fast': { get: { operationId: 'fast', responses: { '204': { description: 'at once' } } } },
+  },
+};
+
+/** A kernel (with `plugins`) whose `slow` handler signals when a request is inside it, and answers only once released. */
+export async function gatedKernel(plugins: PluginEntry[] = []) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const inHandler = new Promise<void>((resolve) => (entered = resolve));
+  const kernel = await createKernel({
+    contract: gatedContract,
+    contractCache: false,
+    logger: { level: 'silent' },
+    plugins,
+    handlers: {
+      slow: async () => {
+        entered();
+        await released;
+        return { status: 200, body: { done: true } };
+      },
+      fast: () => ({ status: 204 }),
+    },
+  });
+  return { kernel, inHandler, release };
 }

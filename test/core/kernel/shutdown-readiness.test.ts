@@ -1,43 +1,16 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { listen as listenExpress } from '../../../core/http/express.js';
-import { createKernel, type Kernel, type OpenApiDocument } from '../../../core/index.js';
+import type { Kernel } from '../../../core/index.js';
 import { health } from '../../../plugins/health/index.js';
 import { ADAPTERS } from '../../helpers.js';
-import { get } from './shutdown-helpers.js';
-
-const contract: OpenApiDocument = {
-  openapi: '3.1.0',
-  info: { title: 'readiness', version: '1' },
-  paths: { '/slow': { get: { operationId: 'slow', responses: { '200': { description: 'late', content: { 'application/json': { schema: { type: 'object' } } } } } } } },
-};
-
-async function gated() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let entered!: () => void;
-  const inHandler = new Promise<void>((resolve) => (entered = resolve));
-  const kernel = await createKernel({
-    contract,
-    contractCache: false,
-    logger: { level: 'silent' },
-    plugins: [health()],
-    handlers: {
-      slow: async () => {
-        entered();
-        await released;
-        return { status: 200, body: { done: true } };
-      },
-    },
-  });
-  return { kernel, inHandler, release };
-}
+import { gatedKernel, get } from './shutdown-helpers.js';
 
 const start = (adapter: (typeof ADAPTERS)[number], k: Kernel) => (adapter === 'express' ? listenExpress(k, { port: 0 }) : k.listen({ port: 0 }));
 
 describe.each(ADAPTERS)('readiness during close (%s)', (adapter) => {
   it('turns 503 the moment close() begins, while an in-flight request still finishes', async () => {
-    const { kernel, inHandler, release } = await gated();
+    const { kernel, inHandler, release } = await gatedKernel([health()]);
     const { url } = await start(adapter, kernel);
     const agent = new http.Agent({ keepAlive: true });
     expect(await get(agent, `${url}/health/ready`)).toMatchObject({ kind: 'answer', status: 200 });
