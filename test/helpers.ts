@@ -1,4 +1,5 @@
 import express from 'express';
+import { afterEach } from 'vitest';
 import { expressMiddleware } from '../core/http/express.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
@@ -50,3 +51,22 @@ export function fixtureKernel(options: Partial<KernelOptions> = {}): Promise<Ker
 }
 
 export const VALID_ITEM = { name: 'n', email: 'a@b.co', age: 20, kind: 'a', createdAt: '2024-01-01T00:00:00Z' };
+
+/**
+ * Closes the kernels a test boots after each test: call once per file, wrap each boot in
+ * the function it returns. `check` runs on each kernel before it closes.
+ */
+export function closedAfterEach(check?: (kernel: Kernel) => void): (kernel: Promise<Kernel>) => Promise<Kernel> {
+  const opened: Kernel[] = [];
+  afterEach(async () => {
+    for (const kernel of opened.splice(0)) {
+      check?.(kernel);
+      await kernel.close();
+    }
+  });
+  return async (kernel) => {
+    const booted = await kernel;
+    opened.push(booted);
+    return booted;
+  };
+}

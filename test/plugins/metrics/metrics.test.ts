@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Counter, Histogram } from 'prom-client';
 import { createKernel, type Kernel, type KernelOptions } from '../../../core/index.js';
 import { metrics, metricsRegistry } from '../../../plugins/metrics/index.js';
 import { auth, basic, createPasswords, memorySessions, memoryUsers, session } from '../../../plugins/auth/index.js';
-import { ADAPTERS, agent, fixtureKernel } from '../../helpers.js';
+import { ADAPTERS, agent, closedAfterEach, fixtureKernel } from '../../helpers.js';
 import { family, histogramSeries, parse, sample, value } from './prometheus.js';
 
-const opened: Kernel[] = [];
-async function track(kernel: Promise<Kernel>): Promise<Kernel> {
-  const k = await kernel;
-  opened.push(k);
-  return k;
-}
-afterEach(async () => {
-  for (const kernel of opened.splice(0)) await kernel.close();
-});
+const track = closedAfterEach();
 
 const metricsKernel = (options?: Parameters<typeof metrics>[0], kernel: Partial<KernelOptions> = {}) =>
   track(fixtureKernel({ plugins: [metrics(options)], responseValidation: { rate: 1, onViolation: 'reject' }, ...kernel }));

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKernel, definePlugin, type Kernel, type KernelOptions } from '../../../core/index.js';
 import { stats } from '../../../plugins/stats/index.js';
 import { memorySessions } from '../../../plugins/auth/index.js';
 import { LogHistogram } from '../../../plugins/stats/internal/histogram.js';
-import { ADAPTERS, VALID_ITEM, agent, fixtureKernel } from '../../helpers.js';
+import { ADAPTERS, VALID_ITEM, agent, closedAfterEach, fixtureKernel } from '../../helpers.js';
 import { basicOf, bearerOf, post, servicesKernelWith } from '../metrics/services-kernel.js';
 
-const opened: Kernel[] = [];
-async function track(kernel: Promise<Kernel>): Promise<Kernel> {
-  const k = await kernel;
-  opened.push(k);
-  return k;
-}
-afterEach(async () => {
-  for (const kernel of opened.splice(0)) {
-    expect(kernel.stats.responseViolations).toBe(0);
-    await kernel.close();
-  }
-});
+const track = closedAfterEach((kernel) => expect(kernel.stats.responseViolations).toBe(0));
 
 const statsKernel = (options?: Parameters<typeof stats>[0], kernel: Partial<KernelOptions> = {}) =>
   track(fixtureKernel({ plugins: [stats(options)], responseValidation: { rate: 1, onViolation: 'reject' }, ...kernel }));
