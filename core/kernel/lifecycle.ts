@@ -7,6 +7,7 @@ import type { Logger } from 'winston';
 import { errorFields } from './logger.js';
 import { coreError } from '../errors/burrow-error.js';
 import { toProblem } from '../errors/problem.js';
+import { MAX_TIMER } from '../request/limits.js';
 import type { Registry } from '../plugin/registry.js';
 import type { Hooks } from '../plugin/hooks.js';
 import type { EventBus } from '../plugin/events.js';
@@ -26,7 +27,6 @@ export const DEFAULT_CLOSE_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['
 const SIGNAL_EXIT_MARGIN = 5_000;
 /** How often idle connections are swept once the grace period is over. */
 const SWEEP_INTERVAL = 25;
-const MAX_TIMER = 2_147_483_647;
 
 /** What the lifecycle of a kernel needs from it. */
 export interface LifecycleInput {
@@ -253,7 +253,7 @@ function closeAfterAnswer(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** The timeouts of a server Burrow starts, defaults applied, each checked. */
-export function serverTimeouts(input: ServerTimeouts | undefined): Required<ServerTimeouts> {
+function serverTimeouts(input: ServerTimeouts | undefined): Required<ServerTimeouts> {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw coreError('BURROW_ERR_BOOT_KERNEL_OPTION', { option: 'listen() timeouts', reason: 'must be an object such as { headers: 30000, request: 120000, keepAlive: 65000 }' });
   }
@@ -305,10 +305,10 @@ type ParserError = Error & { code?: string; reason?: string };
  * the parser refused 400. A socket that cannot be written (reset, or a response
  * already started) is destroyed.
  */
-export function answerClientError(error: ParserError, socket: Duplex, server: Server, typeBase: string | undefined, logger: Logger): void {
+function answerClientError(error: ParserError, socket: Duplex, server: Server, typeBase: string | undefined, logger: Logger): void {
   const code = error?.code ?? '';
   const started = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
-  const known = code === 'HPE_HEADER_OVERFLOW' || code === 'ERR_HTTP_REQUEST_TIMEOUT' || code.startsWith('HPE_');
+  const known = code === 'ERR_HTTP_REQUEST_TIMEOUT' || code.startsWith('HPE_');
   if (code === 'ECONNRESET' || !known || !socket.writable || started) {
     socket.destroy();
     return;

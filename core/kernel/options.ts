@@ -9,6 +9,7 @@ import type { ResponseValidationOptions } from '../response/reply.js';
 import type { MultipartOptions, ResolvedMultipartOptions } from '../request/multipart.js';
 import { coreError, type ErrorFamily } from '../errors/burrow-error.js';
 import { createLogger, type LoggerOptions } from './logger.js';
+import { MAX_TIMER } from '../request/limits.js';
 
 /** Options of `createKernel`. */
 export interface KernelOptions {
@@ -107,7 +108,6 @@ export interface ResolvedKernelOptions {
 }
 
 /** setTimeout's limit: a longer delay fires after 1 ms (Node warns TimeoutOverflowWarning). */
-const MAX_TIMER = 2_147_483_647;
 
 const CATALOG_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 

@@ -126,8 +126,9 @@ export function readOptions(input: unknown, keys: readonly string[]): { given: R
 const MOUNT_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
- * The problem of an option that names where a plugin serves (`/stat`): a leading slash, no
- * trailing slash, no `{template}`; none when the option is absent or well-formed.
+ * The problem of an option that names where a plugin serves (`/stat`): literal segments only
+ * (a `{template}`, a query or a trailing slash would make the contributed paths ambiguous, and
+ * these characters need no escaping in a URL); none when the option is absent or well-formed.
  *
  * @example
  * problems.push(...pathOptionProblems('path', given.path, '/stat'))

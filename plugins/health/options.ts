@@ -22,8 +22,6 @@ export const HEALTH_DEFAULTS: Readonly<ResolvedHealthOptions> = { path: '/health
 
 const KEYS = ['path', 'timeout', 'tag'] as const;
 
-// Literal segments only: a {template}, a query or a trailing slash would make the probe paths ambiguous.
-
 // setTimeout's ceiling: a larger delay fires at once.
 const MAX_TIMER = 2_147_483_647;
 

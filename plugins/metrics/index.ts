@@ -2,7 +2,7 @@ import { definePlugin, type Kernel } from 'burrowjs';
 import type { Registry } from 'prom-client';
 import { parseMetricsOptions, type MetricsOptions, type ResolvedMetricsOptions } from './options.js';
 import { metricsErrors } from './internal/errors.js';
-import { Collectors, type ServiceCall } from './internal/collectors.js';
+import { Collectors, UNMATCHED, type ServiceCall } from './internal/collectors.js';
 import { metricsOperation } from './internal/operations.js';
 
 export type { MetricsOptions, ResolvedMetricsOptions, SecurityRequirement } from './options.js';
@@ -50,7 +50,7 @@ export const metrics = definePlugin<ResolvedMetricsOptions, MetricsOptions>({
     on('service.instance.disposed', (event: { service: string }) => collectors.instances.dec({ service: event.service }));
     on('service.call', (event: ServiceCall) => collectors.serviceCall(event));
     on('rateLimit.rejected', (event: { operationId?: string; key: string; policy: string }) =>
-      collectors.rejections.inc({ operation: event.operationId ?? '(unmatched)', key: String(event.key), policy: String(event.policy) }),
+      collectors.rejections.inc({ operation: event.operationId ?? UNMATCHED, key: String(event.key), policy: String(event.policy) }),
     );
 
     // The gauges plugins and the app register (open sessions…): those of the plugins at boot, the app's at the next scrape.

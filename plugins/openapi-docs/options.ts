@@ -30,9 +30,6 @@ export const OPENAPI_DOCS_DEFAULTS: Readonly<ResolvedOpenapiDocsOptions> = {
 
 const KEYS = ['docsPath', 'specPath', 'title', 'ui'] as const;
 
-// Literal segments only: a path template (`{x}`), a query or a trailing slash would make
-// the contributed paths ambiguous, and these characters need no escaping in a URL.
-
 /**
  * Checks the options and merges them with the defaults. Every problem is reported
  * in one message; the kernel turns it into `BURROW_ERR_BOOT_PLUGIN_OPTIONS`

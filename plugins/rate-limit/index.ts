@@ -83,7 +83,7 @@ export const rateLimit = definePlugin<ResolvedRateLimitOptions, RateLimitOptions
 
     const plans = new Map<string, Plan>();
     const apiKeySchemes = new Set<string>();
-    const consumeAll = createConsumer({ connection, headers: options.headers, onStoreError: options.onStoreError, logger: kernel.logger, events: kernel.events, apiKeySchemes });
+    const consumeAll = createConsumer({ connection, headers: options.headers, onStoreError: options.onStoreError, events: kernel.events, apiKeySchemes });
     kernel.hooks.add('onReady', () => {
       const document = kernel.document;
       for (const [name, scheme] of Object.entries((document.components?.securitySchemes ?? {}) as Record<string, { type?: string }>)) {

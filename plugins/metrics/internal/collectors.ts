@@ -14,7 +14,7 @@ import type { GaugeSource, RequestContext } from 'burrowjs';
 export const UNMATCHED = '(unmatched)';
 
 /** The `method` label: these methods, every other one is `OTHER`. */
-export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'OTHER'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'OTHER'] as const;
 const METHOD_INDEX: Record<string, number> = Object.fromEntries(METHODS.slice(0, -1).map((m, i) => [m.toLowerCase(), i]));
 const OTHER = METHODS.length - 1;
 const CLASSES = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;

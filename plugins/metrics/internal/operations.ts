@@ -5,10 +5,10 @@ import type { ResolvedMetricsOptions } from '../options.js';
 import { metricsErrors } from './errors.js';
 
 /** The operationId of the contributed operation. */
-export const OPERATION_ID = 'metrics';
+const OPERATION_ID = 'metrics';
 
 /** The Prometheus text exposition format's media type, as the operation declares it. */
-export const EXPOSITION = 'text/plain; version=0.0.4';
+const EXPOSITION = 'text/plain; version=0.0.4';
 
 /** The contract fragment and handler of the metrics. */
 export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry, beforeScrape: () => void): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {

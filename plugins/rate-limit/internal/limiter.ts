@@ -4,7 +4,7 @@
  * under a policy, and the consumption run by the plugin's hooks.
  */
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { EventBus, Logger, RequestContext } from 'burrowjs';
+import type { EventBus, RequestContext } from 'burrowjs';
 import { rateLimitErrors } from './errors.js';
 import { bounded, type RedisConnection } from './redis.js';
 import type { Policy, PolicyKey } from './policy.js';
@@ -30,7 +30,6 @@ export interface CountingEnv {
   connection: RedisConnection | undefined;
   headers: boolean;
   onStoreError: 'allow' | 'deny';
-  logger: Logger;
   events: EventBus;
   /** Names of the `apiKey` security schemes. */
   apiKeySchemes: ReadonlySet<string>;

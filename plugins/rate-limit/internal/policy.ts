@@ -79,7 +79,7 @@ export const RATE_LIMIT_SCHEMA = {
 } as const;
 
 /** The longest window (s): the memory store keeps each counter on a timer, and setTimeout stops at 2^31-1 ms. */
-export const MAX_SECONDS = 2_147_483;
+const MAX_SECONDS = 2_147_483;
 
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -88,7 +88,7 @@ const KEYS: readonly PolicyKey[] = ['ip', 'principal', 'group', 'apiKey'];
 const POLICY_FIELDS = ['points', 'duration', 'key', 'burst', 'exempt', 'name'];
 
 /** Seconds of a duration, or undefined when it is not one. */
-export function toSeconds(value: unknown): number | undefined {
+function toSeconds(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= MAX_SECONDS ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const match = DURATION.exec(value);

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 export type RedisSource = string | Redis;
 
 /** How long one counting call may take before it counts as a store failure (ms). */
-export const STORE_TIMEOUT = 1000;
+const STORE_TIMEOUT = 1000;
 
 /** An ioredis client, its state, and how to release it. */
 export interface RedisConnection {

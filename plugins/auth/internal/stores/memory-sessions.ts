@@ -70,10 +70,8 @@ export function memorySessions(options: MemorySessionsOptions = {}): SessionStor
       return [...sessions.values()].map(copy);
     },
     async count() {
-      const t = now();
-      let live = 0;
-      for (const session of sessions.values()) if (!idledOut(session, t)) live++;
-      return live;
+      sweep();
+      return sessions.size;
     },
     async claimOnce(key, ttlMs) {
       const t = now();
