@@ -8,6 +8,7 @@ export type { KernelOptions, TrustProxy } from './kernel/options.js';
 export type { Kernel, HealthCheck, GaugeSource, ShutdownStep, ListenOptions, AttachOptions, ServerTimeouts, Listening, RouteLookup } from './kernel/types.js';
 export { DEFAULT_SERVER_TIMEOUTS, DEFAULT_CLOSE_GRACE, DEFAULT_CLOSE_SIGNALS } from './kernel/lifecycle.js';
 export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
+export { appendVary } from './response/vary.js';
 export { definePlugin, readOptions, pathOptionProblems, textOptionProblems, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
 export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AroundHook, type SendHook, type AppHook, type Hooks } from './plugin/hooks.js';
 export { createRegistry, type Registry } from './plugin/registry.js';

@@ -17,7 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:zlib';
 import compressionMiddleware from 'compression';
-import type { RequestContext } from 'burrowjs';
+import { appendVary, type RequestContext } from 'burrowjs';
 import type { CompressionFilter, ResolvedCompressionOptions } from '../options.js';
 import { encodingNegotiator } from './negotiate.js';
 
@@ -34,7 +34,6 @@ const noop = () => {};
 const CACHE_SIZE = 256;
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
 const NO_TRANSFORM = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
-const VARY_ALL = /(?:^|,)\s*(?:\*|accept-encoding)\s*(?:,|$)/i;
 
 /**
  * The default filter: a type the mime database marks compressible (text, JSON, XML,
@@ -128,8 +127,5 @@ function vary(req: IncomingMessage, res: ServerResponse, consider: (req: Incomin
   if (!consider(req, res)) return;
   const control = res.getHeader('cache-control');
   if (typeof control === 'string' && NO_TRANSFORM.test(control)) return;
-  const current = res.getHeader('vary');
-  const value = Array.isArray(current) ? current.join(', ') : current === undefined ? '' : String(current);
-  if (VARY_ALL.test(value)) return;
-  res.setHeader('vary', value ? `${value}, Accept-Encoding` : 'Accept-Encoding');
+  appendVary(res, 'Accept-Encoding');
 }

@@ -1,9 +1,10 @@
 /**
  * The onRequest hook: headers of cross-origin responses, and preflights answered from
- * the contract before routing. A request without `Origin` costs one header lookup.
+ * the contract before routing. A request without `Origin` costs one header lookup (and a
+ * `hasHeader` in the postRouting hook that narrows the exposed headers once routed).
  */
 import type { ServerResponse } from 'node:http';
-import { coreError, type CompiledOperation, type Kernel, type RequestContext } from 'burrowjs';
+import { appendVary, coreError, type CompiledOperation, type Kernel, type RequestContext } from 'burrowjs';
 import type { ResolvedCorsOptions } from '../options.js';
 import { corsErrors } from './errors.js';
 import { defaultExpose, operationHeaders, type OperationHeaders } from './headers.js';
@@ -12,20 +13,6 @@ const VARY_ACTUAL = 'Origin';
 // A preflight's answer also depends on the method and headers it asks for.
 const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Adds names to `Vary`, keeping what another part of the app put there. */
-export function appendVary(res: ServerResponse, names: string): void {
-  const previous = res.getHeader('vary');
-  if (previous === undefined) {
-    res.setHeader('vary', names);
-    return;
-  }
-  const text = Array.isArray(previous) ? previous.join(', ') : String(previous);
-  if (text.trim() === '*') return;
-  const present = new Set(text.split(',').map((name) => name.trim().toLowerCase()));
-  const missing = names.split(', ').filter((name) => !present.has(name.toLowerCase()));
-  if (missing.length) res.setHeader('vary', text ? `${text}, ${missing.join(', ')}` : missing.join(', '));
-}
 
 /** Builds the hook of one kernel. */
 export function corsHook(kernel: Kernel, options: ResolvedCorsOptions): (ctx: RequestContext) => void | Promise<void> {
@@ -50,13 +37,22 @@ export function corsHook(kernel: Kernel, options: ResolvedCorsOptions): (ctx: Re
     if (credentials) res.setHeader('access-control-allow-credentials', 'true');
   };
 
-  /** The headers of an actual (not preflight) cross-origin response from an allowed origin. */
+  /**
+   * The headers of an actual (not preflight) cross-origin response from an allowed origin.
+   * The exposed headers are those of any operation until the pipeline has routed the request
+   * (a 404 or 405 problem keeps them); then the postRouting hook below narrows them to the
+   * operation's own — routing once, not here and again in the pipeline.
+   */
   const actual = (ctx: RequestContext, origin: string) => {
     allowOrigin(ctx.res, origin);
-    const found = kernel.route(ctx.method, ctx.path);
-    const expose = found.kind === 'found' ? headersOf(found.operation).expose : fallbackExpose;
-    if (expose) ctx.res.setHeader('access-control-expose-headers', expose);
+    if (fallbackExpose) ctx.res.setHeader('access-control-expose-headers', fallbackExpose);
   };
+  kernel.hooks.add('postRouting', (ctx) => {
+    if (!ctx.res.hasHeader('access-control-allow-origin')) return;
+    const { expose } = headersOf(ctx.operation!);
+    if (expose) ctx.res.setHeader('access-control-expose-headers', expose);
+    else ctx.res.removeHeader('access-control-expose-headers');
+  });
 
   const preflight = (ctx: RequestContext, origin: string, requestedMethod: string) => {
     const { res } = ctx;
