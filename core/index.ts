@@ -9,6 +9,7 @@ export type { Kernel, HealthCheck, GaugeSource, ShutdownStep, ListenOptions, Att
 export { DEFAULT_SERVER_TIMEOUTS, DEFAULT_CLOSE_GRACE, DEFAULT_CLOSE_SIGNALS } from './kernel/lifecycle.js';
 export { createLogger, redact, redactFormat, type LoggerOptions, type Logger } from './kernel/logger.js';
 export { appendVary } from './response/vary.js';
+export { readGauge } from './kernel/gauges.js';
 export { definePlugin, readOptions, pathOptionProblems, textOptionProblems, type Plugin, type PluginEntry, type OptionsParser } from './plugin/define-plugin.js';
 export { REQUEST_PHASES, APP_PHASES, type Phase, type RequestPhase, type AppPhase, type RequestHook, type ErrorHook, type AroundHook, type SendHook, type AppHook, type Hooks } from './plugin/hooks.js';
 export { createRegistry, type Registry } from './plugin/registry.js';

@@ -21,7 +21,8 @@ import { CATALOG_OPERATION_ID, catalogFragment, createCatalogHandler, createErro
 import { resolveKernelOptions, type KernelOptions } from './options.js';
 import { createLifecycle } from './lifecycle.js';
 import { compileAll, warmUp } from './warm-up.js';
-import type { GaugeSource, HealthCheck, Kernel, ShutdownStep } from './types.js';
+import type { HealthCheck, Kernel, ShutdownStep } from './types.js';
+import { gaugeRegistry } from './gauges.js';
 
 export type { KernelOptions } from './options.js';
 
@@ -267,20 +268,6 @@ function problemTypeBase(typeBase: string | undefined, catalogPath: string | und
   if (typeBase) return () => typeBase;
   if (catalogPath) return (ctx) => ctx.mountPath + catalogPath;
   return undefined;
-}
-
-const GAUGE_NAME = /^[a-z][a-z0-9_]{0,99}$/;
-
-/** The gauges' registry: names that a Prometheus metric name can carry, a help text, a `read` function. */
-function gaugeRegistry(): Registry<GaugeSource> {
-  const registry = createRegistry<GaugeSource>('gauge');
-  const add = registry.add;
-  registry.add = (key, value, owner) => {
-    if (!GAUGE_NAME.test(key)) throw new Error(`gauge name ${JSON.stringify(key)}: lower-case letters, digits and _, starting with a letter (it becomes the metric burrow_<name>)`);
-    if (typeof value?.read !== 'function' || typeof value.help !== 'string' || !value.help) throw new Error(`gauge "${key}": give { help: 'what it measures', read: () => value }`);
-    add(key, value, owner);
-  };
-  return registry;
 }
 
 /** A view of the kernel whose registries record the plugin as the owner of what it adds. */

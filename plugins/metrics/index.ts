@@ -54,7 +54,7 @@ export const metrics = definePlugin<ResolvedMetricsOptions, MetricsOptions>({
     );
 
     // The gauges plugins and the app register (open sessions…): those of the plugins at boot, the app's at the next scrape.
-    const syncGauges = () => collectors.syncGauges(kernel.gauges.entries(), (message, fields) => kernel.logger.warn(message, fields));
+    const syncGauges = () => collectors.syncGauges(kernel.gauges.entries(), kernel.logger);
     kernel.hooks.add('onReady', syncGauges);
     const { fragment, handlers } = metricsOperation(options, collectors.registry, syncGauges);
     kernel.contract.add('metrics', fragment);

@@ -40,7 +40,7 @@ export const stats = definePlugin<ResolvedStatsOptions, StatsOptions>({
 
     const { fragment, handlers } = statOperations(options, recorder, Date.now(), {
       gauges: () => kernel.gauges.entries(),
-      warn: (message, fields) => kernel.logger.warn(message, fields),
+      logger: kernel.logger,
     });
     kernel.contract.add('stats', fragment);
     for (const [id, handler] of Object.entries(handlers)) kernel.handlers.add(id, handler);

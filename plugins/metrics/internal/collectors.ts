@@ -8,7 +8,7 @@
  * children cached per service and method.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GaugeSource, RequestContext } from 'burrowjs';
+import { readGauge, type GaugeSource, type Logger, type RequestContext } from 'burrowjs';
 
 /** The `operation` label of requests no operation matched: unknown paths are one series. */
 export const UNMATCHED = '(unmatched)';
@@ -111,13 +111,13 @@ export class Collectors {
    * read at every scrape as `burrow_<name>`. A name another metric already has is skipped,
    * with a warning; a failing `read` is logged and leaves the last value.
    */
-  syncGauges(sources: [string, GaugeSource][], warn: (message: string, fields: Record<string, unknown>) => void): void {
+  syncGauges(sources: [string, GaugeSource][], logger: Pick<Logger, 'warn'>): void {
     for (const [name, source] of sources) {
       if (this.#gauges.has(name)) continue;
       this.#gauges.add(name);
       const metric = `burrow_${name}`;
       if (this.registry.getSingleMetric(metric)) {
-        warn('gauge skipped: a metric of that name exists', { gauge: name, metric });
+        logger.warn('gauge skipped: a metric of that name exists', { gauge: name, metric });
         continue;
       }
       new Gauge({
@@ -125,13 +125,8 @@ export class Collectors {
         help: source.help,
         registers: [this.registry],
         async collect() {
-          try {
-            const value = await source.read();
-            if (typeof value === 'number' && Number.isFinite(value)) this.set(value);
-            else warn('gauge answered no number', { gauge: name });
-          } catch (error) {
-            warn('gauge could not be read', { gauge: name, error: error instanceof Error ? error.message : String(error) });
-          }
+          const value = await readGauge(name, source, logger);
+          if (value !== undefined) this.set(value);
         },
       });
     }

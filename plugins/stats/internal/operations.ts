@@ -2,7 +2,7 @@
  * `GET <path>` (the statistics as JSON, with mORMot's `with…` options) and
  * `POST <path>/reset`, contributed to the contract with their schemas.
  */
-import { loopbackOr, type ContractFragment, type GaugeSource, type RawHandler, type RequestContext } from 'burrowjs';
+import { loopbackOr, readGauge, type ContractFragment, type GaugeSource, type Logger, type RawHandler, type RequestContext } from 'burrowjs';
 import type { ResolvedStatsOptions } from '../options.js';
 import { statErrors } from './errors.js';
 import type { Recorder } from './recorder.js';
@@ -19,8 +19,8 @@ const SESSIONS_GAUGE = 'auth_sessions_open';
 export interface StatSources {
   /** The kernel's gauges (`kernel.gauges.entries()`), read when asked for. */
   gauges: () => [string, GaugeSource][];
-  /** Logs a gauge that could not be read. */
-  warn: (message: string, fields: Record<string, unknown>) => void;
+  /** Where a gauge that could not be read is logged. */
+  logger: Pick<Logger, 'warn'>;
 }
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -195,21 +195,10 @@ export function statOperations(options: ResolvedStatsOptions, recorder: Recorder
   };
 }
 
-/** Reads the gauges (or the one named), at once; one that fails or answers no finite number is logged and left out. */
+/** Reads the gauges (or the one named), at once; one that fails or answers no number is left out (and logged). */
 async function readGauges(sources: StatSources, only: string | undefined): Promise<Record<string, number>> {
   const entries = sources.gauges().filter(([name]) => only === undefined || name === only);
-  const values = await Promise.all(
-    entries.map(async ([name, source]) => {
-      try {
-        const value = await source.read();
-        if (typeof value === 'number' && Number.isFinite(value)) return value;
-        sources.warn('gauge answered no number', { gauge: name });
-      } catch (error) {
-        sources.warn('gauge could not be read', { gauge: name, error: error instanceof Error ? error.message : String(error) });
-      }
-      return undefined;
-    }),
-  );
+  const values = await Promise.all(entries.map(([name, source]) => readGauge(name, source, sources.logger)));
   const read: Record<string, number> = {};
   entries.forEach(([name], i) => {
     if (values[i] !== undefined) read[name] = values[i]!;
