@@ -20,8 +20,8 @@ export { loadContract, type LoadedContract, type OpenApiDocument, type ContractS
 export type { ContractProblem } from './contract/problems.js';
 export { RequestContext, type RequestState, type SentResponse } from './request/context.js';
 export { allow, deny, forbid, type Verifier, type VerifyRequest, type VerifyResult, type SecuritySchemeObject } from './request/security.js';
-export { loopbackOr, addressListProblems, securityRequirementProblems, protectionProblems, resolveProtection } from './request/addresses.js';
-export type { SecurityRequirement, ProtectionOptions, ResolvedProtection } from './request/addresses.js';
+export { loopbackOr, addressListProblems, securityRequirementProblems, protectionProblems, resolveProtection, guardedOperation } from './request/addresses.js';
+export type { SecurityRequirement, ProtectionOptions, ResolvedProtection, GuardedOperation } from './request/addresses.js';
 export { checkAccess, recordConditions, type Guard, type AccessTarget, type RecordCondition } from './request/access.js';
 export type { CompiledOperation, RequiredScheme, RawHandler } from './request/operation.js';
 export { validateBody } from './request/input.js';

@@ -114,3 +114,34 @@ export function protectionProblems(given: { security?: unknown; groups?: unknown
   if (given.allow !== undefined) problems.push(...addressListProblems('allow', given.allow));
   return problems;
 }
+
+/** What {@link guardedOperation} gives a plugin for an operation it protects. */
+export interface GuardedOperation {
+  /** The operation's `security` and, with groups, `x-burrow-rights`: spread into its contract. */
+  fields: { security: SecurityRequirement[]; 'x-burrow-rights'?: { groups: string[] } };
+  /** Throws `refuse(address)` when the address check applies and the caller's address is not allowed. */
+  guard(ctx: { ip: string }): void;
+  /** One sentence for the operation's description: who may call it. */
+  who: string;
+}
+
+/**
+ * The protection of an operation a plugin contributes (`/stat`, `/metrics`), from its
+ * resolved options: contract fields, the handler's address check, and its description.
+ *
+ * @example
+ * const { fields, guard, who } = guardedOperation(options, { plugin: 'metrics', code: 'BURROW_ERR_METRICS_FORBIDDEN', refuse: (address) => metricsErrors.create('BURROW_ERR_METRICS_FORBIDDEN', { address }) })
+ */
+export function guardedOperation(protection: ResolvedProtection, refusal: { plugin: string; code: string; refuse: (address: string) => Error }): GuardedOperation {
+  const allowed = loopbackOr(protection.allow);
+  const { plugin, code, refuse } = refusal;
+  return {
+    fields: { security: protection.security ?? [], ...(protection.groups ? { 'x-burrow-rights': { groups: protection.groups } } : {}) },
+    guard(ctx) {
+      if (protection.checkAddress && !allowed(ctx.ip)) throw refuse(ctx.ip);
+    },
+    who: protection.security
+      ? `Protected by the security requirements of the ${plugin} plugin's \`security\` option${protection.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
+      : `Served to loopback addresses and those of the ${plugin} plugin's \`allow\` option only (403 \`${code}\` to others).`,
+  };
+}

@@ -1,5 +1,5 @@
 /** `GET <path>`: the Prometheus exposition of the kernel's registry, contributed to the contract. */
-import { loopbackOr, type ContractFragment, type RawHandler } from 'burrowjs';
+import { guardedOperation, type ContractFragment, type RawHandler } from 'burrowjs';
 import type { Registry } from 'prom-client';
 import type { ResolvedMetricsOptions } from '../options.js';
 import { metricsErrors } from './errors.js';
@@ -12,10 +12,11 @@ const EXPOSITION = 'text/plain; version=0.0.4';
 
 /** The contract fragment and handler of the metrics. */
 export function metricsOperation(options: ResolvedMetricsOptions, registry: Registry, beforeScrape: () => void): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
-  const allowed = loopbackOr(options.allow);
-  const who = options.security
-    ? `Protected by the security requirements of the metrics plugin's \`security\` option${options.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
-    : 'Served to loopback addresses and those of the metrics plugin\'s `allow` option only (403 `BURROW_ERR_METRICS_FORBIDDEN` to others).';
+  const { fields, guard, who } = guardedOperation(options, {
+    plugin: 'metrics',
+    code: 'BURROW_ERR_METRICS_FORBIDDEN',
+    refuse: (address) => metricsErrors.create('BURROW_ERR_METRICS_FORBIDDEN', { address }),
+  });
   const paths = {
     [options.path]: {
       get: {
@@ -23,8 +24,7 @@ export function metricsOperation(options: ResolvedMetricsOptions, registry: Regi
         tags: [options.tag],
         summary: 'Prometheus metrics',
         description: `The Prometheus text exposition (version 0.0.4): \`burrow_http_requests_total\`, \`burrow_http_request_duration_seconds\`, sessions, service instances, rate-limit rejections, response violations and the process metrics. ${who}`,
-        security: options.security ?? [],
-        ...(options.groups ? { 'x-burrow-rights': { groups: options.groups } } : {}),
+        ...fields,
         responses: {
           '200': { description: 'The metrics.', content: { [EXPOSITION]: { schema: { type: 'string' } } } },
           '403': {
@@ -37,7 +37,7 @@ export function metricsOperation(options: ResolvedMetricsOptions, registry: Regi
   } as ContractFragment['paths'];
   const handlers: Record<string, RawHandler> = {
     [OPERATION_ID]: async (ctx) => {
-      if (options.checkAddress && !allowed(ctx.ip)) throw metricsErrors.create('BURROW_ERR_METRICS_FORBIDDEN', { address: ctx.ip });
+      guard(ctx);
       beforeScrape();
       const text = await registry.metrics();
       return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: text };

@@ -2,7 +2,7 @@
  * `GET <path>` (the statistics as JSON, with mORMot's `with…` options) and
  * `POST <path>/reset`, contributed to the contract with their schemas.
  */
-import { loopbackOr, readGauge, type ContractFragment, type GaugeSource, type Logger, type RawHandler, type RequestContext } from 'burrowjs';
+import { guardedOperation, readGauge, type ContractFragment, type GaugeSource, type Logger, type RawHandler } from 'burrowjs';
 import type { ResolvedStatsOptions } from '../options.js';
 import { statErrors } from './errors.js';
 import type { Recorder } from './recorder.js';
@@ -31,17 +31,11 @@ const ENTRIES = { type: 'object', additionalProperties: ENTRY };
 /** The contract fragment and handlers of the statistics. */
 export function statOperations(options: ResolvedStatsOptions, recorder: Recorder, bootedAt: number, sources: StatSources): { fragment: ContractFragment; handlers: Record<string, RawHandler> } {
   const { path, tag } = options;
-  const allowed = loopbackOr(options.allow);
-  const guard = (ctx: RequestContext) => {
-    if (options.checkAddress && !allowed(ctx.ip)) throw statErrors.create('BURROW_ERR_STAT_FORBIDDEN', { address: ctx.ip });
-  };
-  const protection = {
-    security: options.security ?? [],
-    ...(options.groups ? { 'x-burrow-rights': { groups: options.groups } } : {}),
-  };
-  const who = options.security
-    ? `Protected by the security requirements of the stats plugin's \`security\` option${options.checkAddress ? ', and served to loopback and `allow` addresses only' : ''}.`
-    : 'Served to loopback addresses and those of the stats plugin\'s `allow` option only (403 `BURROW_ERR_STAT_FORBIDDEN` to others).';
+  const { fields: protection, guard, who } = guardedOperation(options, {
+    plugin: 'stats',
+    code: 'BURROW_ERR_STAT_FORBIDDEN',
+    refuse: (address) => statErrors.create('BURROW_ERR_STAT_FORBIDDEN', { address }),
+  });
   const refusals = {
     '403': { description: 'The caller\'s address is not allowed (`BURROW_ERR_STAT_FORBIDDEN`), or its groups may not call the operation.', content: PROBLEM },
   };
