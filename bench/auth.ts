@@ -21,7 +21,7 @@
  */
 import { createHash, createHmac, randomBytes, scryptSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { flag, option } from './lib/args.js';
+import { flag, median, option } from './lib/args.js';
 import type { BenchServer } from './lib/server.js';
 import { closedLoop, startPinnedServer } from './lib/raw-http.js';
 import { exitOnSignal, ready } from './lib/server-common.js';
@@ -96,7 +96,6 @@ async function main(): Promise<void> {
         console.log(`round ${round + 1} ${variant.padEnd(6)} ${Math.round(measured.rps).toString().padStart(6)} req/s  ${measured.cpuUs.toFixed(1)} CPU-µs/req${measured.exhausted ? ' (pool used up: window shortened)' : ''}`);
       }
     }
-    const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const rps = (v: Variant) => median(results[v].map((r) => r.rps));
     const cpu = (v: Variant) => median(results[v].map((r) => r.cpuUs));
     console.log(`cpu: none=${cpu('none').toFixed(1)}µs jwt=${cpu('jwt').toFixed(1)}µs signed=${cpu('signed').toFixed(1)}µs  cpu-ratio jwt/none=${(cpu('none') / cpu('jwt')).toFixed(3)} signed/none=${(cpu('none') / cpu('signed')).toFixed(3)}${canPin ? '' : ' (not pinned: taskset missing)'}`);

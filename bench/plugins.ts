@@ -21,7 +21,7 @@
  * --plugins a,b (only these in `all`: securityHeaders, cors, compression, tracing, rateLimit, stats, metrics)
  */
 import { fileURLToPath } from 'node:url';
-import { flag, option } from './lib/args.js';
+import { flag, median, option } from './lib/args.js';
 import type { BenchServer } from './lib/server.js';
 import { closedLoop, startPinnedServer } from './lib/raw-http.js';
 import { exitOnSignal, ready } from './lib/server-common.js';
@@ -32,6 +32,9 @@ const DURATION = Number(option('duration') ?? (QUICK ? 1 : 3));
 const WARMUP = Number(option('warmup') ?? 1);
 const CONNECTIONS = Number(option('connections') ?? 32);
 const ADAPTER = option('adapter') === 'node' ? 'node' : 'express';
+/** `--plugins a,b`: only those in `all` (to find what costs what); undefined: every plugin. */
+const ONLY = option('plugins')?.split(',');
+const enabled = (name: string) => !ONLY || ONLY.includes(name);
 const ORIGIN = 'https://app.example.com';
 const VARIANTS = ['none', 'all'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -45,7 +48,7 @@ async function serve(variant: Variant): Promise<void> {
     contract: {
       openapi: '3.1.0',
       info: { title: 'plugins bench', version: '1' },
-      ...(variant === 'all' && (!option('plugins') || option('plugins')!.split(',').includes('rateLimit'))
+      ...(variant === 'all' && enabled('rateLimit')
         ? { 'x-burrow-rate-limit': { points: 1_000_000_000, duration: 60, key: 'ip' } }
         : {}),
       paths: {
@@ -83,9 +86,7 @@ async function allPlugins() {
   const { metrics } = await import('../plugins/metrics/index.js');
   const { tracing } = await import('../plugins/tracing/index.js');
   const all = { securityHeaders: securityHeaders(), cors: cors({ origins: [ORIGIN] }), compression: compression(), tracing: tracing(), rateLimit: rateLimit(), stats: stats(), metrics: metrics() };
-  // --plugins a,b: only those (to find what costs what).
-  const only = option('plugins')?.split(',');
-  return Object.entries(all).filter(([name]) => !only || only.includes(name)).map(([, plugin]) => plugin);
+  return Object.entries(all).filter(([name]) => enabled(name)).map(([, plugin]) => plugin);
 }
 
 const REQUEST = Buffer.from(
@@ -97,8 +98,7 @@ async function main(): Promise<void> {
   let canPin = true;
   try {
     for (const variant of VARIANTS) {
-      const only = option('plugins');
-      const started = await startPinnedServer(fileURLToPath(import.meta.url), `plugins-${variant}`, [variant, '--adapter', ADAPTER, ...(only ? ['--plugins', only] : [])]);
+      const started = await startPinnedServer(fileURLToPath(import.meta.url), `plugins-${variant}`, [variant, '--adapter', ADAPTER, ...(ONLY ? ['--plugins', ONLY.join(',')] : [])]);
       servers[variant] = started.server;
       canPin &&= started.pinned;
     }
@@ -115,7 +115,6 @@ async function main(): Promise<void> {
         console.log(`round ${round + 1} ${variant.padEnd(5)} ${Math.round(measured.rps).toString().padStart(6)} req/s  ${measured.cpuUs.toFixed(1)} CPU-µs/req`);
       }
     }
-    const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rps = (v: Variant) => median(results[v].map((r) => r.rps));
     const cpu = (v: Variant) => median(results[v].map((r) => r.cpuUs));
     console.log(`cpu: none=${cpu('none').toFixed(1)}µs all=${cpu('all').toFixed(1)}µs  cpu-ratio all/none=${(cpu('none') / cpu('all')).toFixed(3)}${canPin ? '' : ' (not pinned: taskset missing)'}`);
@@ -132,13 +131,13 @@ async function check(servers: Record<Variant, BenchServer>): Promise<void> {
   const [none, all] = [await get('none'), await get('all')];
   const [a, b] = [await none.text(), await all.text()];
   if (none.status !== 200 || all.status !== 200 || a !== b) throw new Error(`the servers differ: ${none.status} ${a} / ${all.status} ${b}`);
-  if (!option('plugins')) {
+  if (!ONLY) {
     const expected = ['access-control-allow-origin', 'content-security-policy', 'ratelimit', 'vary'];
     const missing = expected.filter((h) => !all.headers.has(h));
     if (missing.length) throw new Error(`the plugins' headers are missing: ${missing.join(', ')}`);
   }
   if (all.headers.get('content-encoding')) throw new Error('the answer is below the compression threshold: it must not be compressed');
-  if (none.headers.has('access-control-allow-origin') && !option('plugins')) throw new Error('the server without plugins answers CORS headers');
+  if (none.headers.has('access-control-allow-origin') && !ONLY) throw new Error('the server without plugins answers CORS headers');
 }
 
 /** One window on CONNECTIONS keep-alive sockets. */

@@ -43,7 +43,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { flag, option } from './lib/args.js';
+import { flag, median, option } from './lib/args.js';
 import { startBenchServer, type BenchServer } from './lib/server.js';
 import { runLoad as runSharedLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
@@ -92,12 +92,6 @@ const loader = (option('loader') ?? (hasCommand('wrk') ? 'wrk' : 'autocannon')) 
 const loadPrefix = canPin ? ['taskset', '-c', String(LOAD_CORE)] : [];
 
 const log = (...a: unknown[]) => console.log(...a);
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const r2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 

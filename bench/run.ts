@@ -26,7 +26,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES, type BenchRoute } from './lib/contract.js';
-import { flag, option } from './lib/args.js';
+import { flag, median, option } from './lib/args.js';
 import { CLK_TCK, coreTicks, cpuTicks, cpusAllowed, hasCommand, pin, rssKb, ticksToUs, waitIdle } from './lib/proc.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { startBenchServer, type BenchServer } from './lib/server.js';
@@ -99,12 +99,6 @@ interface Running extends BenchServer {
 }
 
 const log = (...a: unknown[]) => console.log(...a);
-const median = (xs: number[]) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 await ensureDependencies();
 // Servers run as compiled JavaScript, as in production (see lib/compile.ts).

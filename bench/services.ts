@@ -23,7 +23,7 @@
  * --batch-reps N (200) · --adapter express|node (express, as `npm start` serves)
  */
 import { fileURLToPath } from 'node:url';
-import { flag, option } from './lib/args.js';
+import { flag, median, option } from './lib/args.js';
 import type { BenchServer } from './lib/server.js';
 import { closedLoop, connection, startPinnedServer } from './lib/raw-http.js';
 import { exitOnSignal, ready } from './lib/server-common.js';
@@ -120,7 +120,6 @@ async function main(): Promise<void> {
       }
     }
     const wall = await batchWallTime(server.port);
-    const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rps = (v: Variant) => median(results[v].map((r) => r.rps));
     const cpu = (v: Variant) => median(results[v].map((r) => r.cpuUs));
     console.log(`batch wall time: ${BATCH} sequential REST calls ${wall.separateMs.toFixed(2)} ms, one batch of ${BATCH} ${wall.batchMs.toFixed(2)} ms (median of ${BATCH_REPS})`);
@@ -178,7 +177,6 @@ async function batchWallTime(port: number): Promise<{ separateMs: number; batchM
   } finally {
     conn.close();
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { separateMs: median(separate), batchMs: median(batch) };
 }
 

@@ -74,7 +74,8 @@ export interface KernelOptions {
   errorCatalog?: { path?: string | false; typeBase?: string };
   /**
    * Which proxies in front of the server are trusted to say who the client is in
-   * `X-Forwarded-For` (read by `ctx.ip`: rate limits, lockouts, statistics). Default:
+   * `X-Forwarded-For` (read by `ctx.ip`: rate limits, statistics, tracing; the auth plugin's
+   * lockout keys on the socket's peer on purpose). Default:
    * `false`, none — `ctx.ip` is the socket's peer. As Express's `trust proxy` and
    * [proxy-addr](https://github.com/jshttp/proxy-addr): addresses and CIDR ranges
    * (`['10.0.0.0/8', '127.0.0.1']`), the names `loopback`, `linklocal`, `uniquelocal`,

@@ -95,13 +95,18 @@ export const rateLimit = definePlugin<ResolvedRateLimitOptions, RateLimitOptions
         throw coreError('BURROW_ERR_BOOT_PLUGIN_OPTIONS', { problems });
       }
       let decorated = false;
+      const exemptions = new Map<string, ReadonlySet<string> | undefined>();
       for (const op of kernel.operations.values()) {
         const policies = own.has(op.id) ? own.get(op.id)! : options.operations.has(op.id) ? options.operations.get(op.id)! : (root ?? options.default);
         if (!policies || !policies.length) continue;
         const plan: Plan = { early: [], late: [] };
         for (const policy of policies) {
-          const exempt = new Set([...policy.exempt, ...options.exempt]);
-          const counter: Counter = { policy, limiter: counters.get(policy.name)!, exempt: exempt.size ? exempt : undefined };
+          // Policies of one name agree (checked in done()): one set of exempt groups per name, shared by its operations.
+          if (!exemptions.has(policy.name)) {
+            const exempt = new Set([...policy.exempt, ...options.exempt]);
+            exemptions.set(policy.name, exempt.size ? exempt : undefined);
+          }
+          const counter: Counter = { policy, limiter: counters.get(policy.name)!, exempt: exemptions.get(policy.name) };
           (policy.key === 'ip' && !counter.exempt ? plan.early : plan.late).push(counter);
         }
         plans.set(op.id, plan);

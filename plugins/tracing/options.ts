@@ -1,4 +1,4 @@
-import { readOptions } from 'burrowjs';
+import { readOptions, textOptionProblems } from 'burrowjs';
 
 /** Options of the `tracing` plugin, as the application passes them. */
 export interface TracingOptions {
@@ -28,9 +28,7 @@ const KEYS = ['tracerName', 'logFields'] as const;
 export function parseTracingOptions(input: unknown): ResolvedTracingOptions {
   if (input === undefined) return { ...TRACING_DEFAULTS };
   const { given, problems } = readOptions(input, KEYS);
-  if (given.tracerName !== undefined && (typeof given.tracerName !== 'string' || given.tracerName.trim() === '')) {
-    problems.push(`tracerName must be a non-empty string, got ${JSON.stringify(given.tracerName)}`);
-  }
+  problems.push(...textOptionProblems('tracerName', given.tracerName));
   if (given.logFields !== undefined && typeof given.logFields !== 'boolean') {
     problems.push(`logFields must be true or false, got ${JSON.stringify(given.logFields)}`);
   }

@@ -54,8 +54,7 @@ function securityHeaders(op: CompiledOperation, schemes: Record<string, Security
 /** The header names of the request parameters an operation declares `in: header` (path-level ones included). */
 function headerParameters(op: CompiledOperation): string[] {
   const declared = (op.definition as { parameters?: { in?: string; name?: string }[] }).parameters ?? [];
-  const names = declared.flatMap((p) => (p.in === 'header' && typeof p.name === 'string' ? [p.name] : []));
-  return [...names, ...op.parameters.header.map((h) => h.name)];
+  return declared.flatMap((p) => (p.in === 'header' && typeof p.name === 'string' ? [p.name] : []));
 }
 
 /** The response headers an operation declares, in any of its responses. */

@@ -4,7 +4,7 @@
  * instance in use until the method settles, answer its result.
  */
 import type { EventBus, RequestContext } from 'burrowjs';
-import type { Dispatcher, InvokeOptions, InvokeResult, ServiceMethodEntry } from './dispatch.js';
+import type { Dispatcher, InvokeResult, ServiceMethodEntry } from './dispatch.js';
 import type { ServiceDefinition, ServiceInit, ServiceLocator, ServicePrincipal, ServiceProxy } from './define-service.js';
 import { InstanceRegistry, type Lease } from './instances.js';
 import { Call, principalOf } from './call.js';
@@ -30,8 +30,6 @@ export interface DispatcherInput {
   idleTimeout: number;
 }
 
-const INPROC: InvokeOptions = { transport: 'inproc' };
-
 /** Creates the dispatcher of one plugin instance. */
 export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
   const definitions = new Map(input.definitions.map((d) => [d.name, d]));
@@ -47,7 +45,7 @@ export function createDispatcher(input: DispatcherInput): ServiceDispatcher {
       const proxy: Record<string, (input: unknown) => Promise<unknown>> = {};
       for (const entry of entries) {
         proxy[entry.method] = async (value) => {
-          const answer = await dispatcher.invoke(ctx, entry, value, instanceId ? { instanceId, transport: 'inproc' } : INPROC);
+          const answer = await dispatcher.invoke(ctx, entry, value, instanceId ? { instanceId } : undefined);
           instanceId = answer.instanceId ?? instanceId;
           return answer.result;
         };
