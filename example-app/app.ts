@@ -90,12 +90,12 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
   const chosen = provider ?? database!.provider;
   const client = prisma ?? createPrismaClient(database!);
   const prefix = 'burrow-example:auth:';
-  const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const trustProxy = process.env.TRUST_PROXY?.split(',').map((p) => p.trim()).filter(Boolean);
+  const origins = envList('CORS_ORIGINS');
+  const trustProxy = envList('TRUST_PROXY');
   return createKernel({
     contract: CONTRACT,
     // Behind a proxy (TRUST_PROXY=loopback,10.0.0.0/8), X-Forwarded-For names the client of rate limits and statistics.
-    ...(trustProxy?.length ? { trustProxy } : {}),
+    ...(trustProxy.length ? { trustProxy } : {}),
     ...rest,
     plugins: [
       // Headers first, then CORS (it may answer a preflight), then what may refuse a request.
@@ -138,8 +138,13 @@ export async function createExampleKernel(options: ExampleKernelOptions = {}) {
       }),
       // GET /stat for admins (per user too); GET /metrics from this machine (METRICS_ALLOW adds addresses).
       stats({ security: [{ basicAuth: [] }, { bearerAuth: [] }], groups: ['admin'], perUser: true }),
-      metrics({ allow: (process.env.METRICS_ALLOW ?? '').split(',').map((a) => a.trim()).filter(Boolean) }),
+      metrics({ allow: envList('METRICS_ALLOW') }),
       ...plugins,
     ],
   });
+}
+
+/** A comma-separated list of the environment (`CORS_ORIGINS=https://a.example,https://b.example`); empty when unset. */
+function envList(name: string): string[] {
+  return (process.env[name] ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }

@@ -10,8 +10,7 @@ import type { RequestContext } from 'burrowjs';
 import type { ResolvedTracingOptions } from '../options.js';
 
 // The methods HTTP semantic conventions name; any other is `_OTHER` (a bounded span name).
-const METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
-const NAMES = new Map([...METHODS].map((m) => [m, `HTTP ${m}`]));
+const NAMES = new Map(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY'].map((m) => [m, `HTTP ${m}`]));
 
 /** The `aroundRequest` hook of the plugin. */
 export function requestSpans(options: ResolvedTracingOptions) {
@@ -37,8 +36,9 @@ export function requestSpans(options: ResolvedTracingOptions) {
     }
     const parent = propagation.extract(context.active(), ctx.headers);
     const upper = ctx.method.toUpperCase();
-    const known = METHODS.has(upper);
-    const span = tracer!.startSpan(known ? NAMES.get(upper)! : 'HTTP', { kind: SpanKind.SERVER }, parent);
+    const name = NAMES.get(upper);
+    const known = name !== undefined;
+    const span = tracer!.startSpan(name ?? 'HTTP', { kind: SpanKind.SERVER }, parent);
     const spanContext = span.spanContext();
     // No SDK and no incoming trace: the all-zero no-op context. Nothing to record, log or propagate.
     if (spanContext.traceId === INVALID_TRACEID || !isSpanContextValid(spanContext)) return next();
